@@ -1,0 +1,44 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from teams import views as team_views
+
+from . import views
+
+# The split view serves Swagger UI's initialiser as a separate script, so script-src stays
+# 'self' here too; Swagger UI sets element styles from its own code, which needs inline
+# styles on this one page (styles cannot run code).
+api_docs = csp_update({"style-src": [SELF, UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
+
+api_v1 = [
+    path("", include("teams.api_urls")),
+    path("", include("milestones.api_urls")),
+    path("", include("focusboard.api_urls")),
+    path("", include("schedule.api_urls")),
+]
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", team_views.home, name="home"),
+    path("me/", team_views.me, name="me"),
+    path("", include("teams.urls")),
+    path("", include("milestones.urls")),
+    path("", include("focusboard.urls")),
+    path("", include("schedule.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api_docs, name="api-docs"),
+    path("healthz", views.healthz, name="healthz"),
+]

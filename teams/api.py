@@ -1,0 +1,264 @@
+"""REST API for people, teams and memberships, plus the pieces every app's API shares:
+the exception handler (RuleViolation -> 409) and the team-scoped view mixin."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import selectors, services
+from .models import Membership, Role, Team
+from .permissions import TeamAccess, team_access
+from .rules import RuleViolation
+from .timezones import validate_timezone
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """RuleViolation -> 409 {detail, code, ...}; Django's ValidationError -> 400 field errors;
+    a missing object -> 404. Anything else falls through to DRF."""
+    if isinstance(exc, RuleViolation):
+        return Response(exc.as_payload(), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = Http404()
+    return drf_exception_handler(exc, context)
+
+
+RULE_VIOLATION = inline_serializer(
+    "RuleViolation",
+    {
+        "detail": serializers.CharField(help_text="A sentence a person understands."),
+        "code": serializers.CharField(help_text="A stable machine-readable code."),
+    },
+)
+
+
+def conflict(description: str) -> OpenApiResponse:
+    return OpenApiResponse(RULE_VIOLATION, description=description)
+
+
+def request_user(request: Request) -> User:
+    """The authenticated user (every endpoint requires authentication by default)."""
+    return cast(User, request.user)
+
+
+# --- Team scoping ---------------------------------------------------------------------------
+
+
+class TeamScopedMixin:
+    """Resolve `team_slug` from the URL for the request's user before anything else runs.
+
+    Non-members get 404, members below `read_role` / `write_role` get 403. DRF's object
+    permissions do not apply to list and create, so this runs in `initial()` for all of them.
+    """
+
+    read_role: Role = Role.VIEWER
+    write_role: Role = Role.MEMBER
+    team_access: TeamAccess
+    kwargs: dict[str, Any]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authenticates
+        safe = request.method in ("GET", "HEAD", "OPTIONS")
+        self.team_access = team_access(
+            request.user,
+            self.kwargs["team_slug"],
+            min_role=self.read_role if safe else self.write_role,
+        )
+
+    @property
+    def team(self) -> Team:
+        return self.team_access.team
+
+
+# --- me/ -------------------------------------------------------------------------------------
+
+
+class TimezoneField(serializers.CharField):
+    """An IANA zone name; null or "" means "the team's"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_null=True, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data) if data is not None else ""
+        if value:
+            try:
+                validate_timezone(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from exc
+        return value
+
+    def to_representation(self, value: str) -> str | None:  # type: ignore[override]
+        return value or None
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField(read_only=True)
+    timezone = TimezoneField()
+    workday_start = serializers.TimeField(allow_null=True, required=False)
+    workday_end = serializers.TimeField(allow_null=True, required=False)
+    lunch_start = serializers.TimeField(allow_null=True, required=False)
+    lunch_end = serializers.TimeField(allow_null=True, required=False)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["username"] = instance.user.username
+        return data
+
+
+class MeView(generics.GenericAPIView):
+    serializer_class = MeSerializer
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(services.profile_for(request_user(request))).data)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = MeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        profile = services.profile_update(
+            user=request_user(request),
+            fields=set(serializer.validated_data),
+            **serializer.validated_data,
+        )
+        return Response(MeSerializer(profile).data)
+
+
+# --- teams/ ----------------------------------------------------------------------------------
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(source="my_role", read_only=True, help_text="Your role.")
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["slug", "name", "timezone", "focus_cap", "role", "member_count"]
+        extra_kwargs = {"timezone": {"required": False}, "focus_cap": {"required": False}}
+
+
+class TeamUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["name", "timezone", "focus_cap"]
+
+
+@extend_schema(tags=["teams"])
+class TeamViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your teams. Creating one makes you its lead; leads change name, timezone and cap."""
+
+    serializer_class = TeamSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "team_slug"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.teams_for_user(request_user(self.request))
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        team = services.team_create(creator=request_user(self.request), **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=team.pk)
+
+    @extend_schema(
+        request=TeamUpdateSerializer,
+        responses={200: TeamSerializer, 409: conflict("cap_below_active")},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access = team_access(request.user, kwargs["team_slug"], min_role=Role.LEAD)
+        serializer = TeamUpdateSerializer(access.team, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.team_update(team=access.team, **serializer.validated_data)
+        return Response(TeamSerializer(self.get_queryset().get(pk=access.team.pk)).data)
+
+
+# --- teams/<slug>/members/ -----------------------------------------------------------------
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ["username", "name", "role"]
+
+    def get_name(self, membership: Membership) -> str:
+        return membership.user.get_full_name() or membership.user.username
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+@extend_schema(tags=["teams"])
+class MemberViewSet(
+    TeamScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A team's members and their roles; leads add, change and remove them."""
+
+    serializer_class = MemberSerializer
+    write_role = Role.LEAD
+    lookup_field = "user__username"
+    lookup_url_kwarg = "username"
+    lookup_value_regex = r"[\w.@+-]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.team_members(self.team)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = MemberSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            team=self.team,
+            username=serializer.validated_data["user"]["username"],
+            role=serializer.validated_data.get("role", Role.MEMBER),
+        )
+        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MemberRoleSerializer, responses={200: MemberSerializer, 409: conflict("last_lead")}
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        serializer = MemberRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            team=self.team,
+            username=membership.user.username,
+            role=serializer.validated_data["role"],
+        )
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(responses={204: None, 409: conflict("last_lead")})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        services.membership_remove(team=self.team, username=membership.user.username)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from .timezones import validate_timezone
+
+FOCUS_CAP_MIN, FOCUS_CAP_MAX, FOCUS_CAP_DEFAULT = 1, 5, 3
+
+
+class Team(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # How many focus topics may be active at once: "a couple of important topics at any time".
+    focus_cap = models.PositiveSmallIntegerField(
+        default=FOCUS_CAP_DEFAULT,
+        validators=[MinValueValidator(FOCUS_CAP_MIN), MaxValueValidator(FOCUS_CAP_MAX)],
+        help_text="How many focus topics may be active at once (1-5).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focus_cap__gte=FOCUS_CAP_MIN) & Q(focus_cap__lte=FOCUS_CAP_MAX),
+                name="team_focus_cap_between_1_and_5",
+                violation_error_message="The focus cap must be between 1 and 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Lead"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[self]
+
+
+# Higher includes lower: a lead may do everything a member may, a member everything a viewer may.
+ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.LEAD: 2}
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"], name="membership_unique_user_per_team"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"
+
+
+class Profile(models.Model):
+    """A person's own time zone and hours; empty/null means "use the team's"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    timezone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_timezone]
+    )
+    workday_start = models.TimeField(null=True, blank=True)
+    workday_end = models.TimeField(null=True, blank=True)
+    lunch_start = models.TimeField(null=True, blank=True)
+    lunch_end = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(workday_start__isnull=True)
+                | Q(workday_end__isnull=True)
+                | Q(workday_start__lt=F("workday_end")),
+                name="profile_workday_start_before_end",
+                violation_error_message="The workday must start before it ends.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lunch_start__isnull=True)
+                | Q(lunch_end__isnull=True)
+                | Q(lunch_start__lt=F("lunch_end")),
+                name="profile_lunch_start_before_end",
+                violation_error_message="Lunch must start before it ends.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

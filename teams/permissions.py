@@ -1,0 +1,53 @@
+"""The one way every view and API endpoint fetches a team for a person.
+
+Non-members get 404 (a team's existence is not leaked); members whose role is too low get 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from .models import ROLE_RANK, Membership, Role, Team
+
+
+class AuthedRequest(HttpRequest):
+    """An HttpRequest behind login_required: `user` is a real user."""
+
+    user: User
+
+
+@dataclass(frozen=True)
+class TeamAccess:
+    team: Team
+    role: Role
+
+    @property
+    def can_edit(self) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[Role.MEMBER]
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD
+
+
+def team_access(
+    user: User | AnonymousUser, slug: str, *, min_role: Role = Role.VIEWER
+) -> TeamAccess:
+    if not user.is_authenticated:
+        raise Http404("No such team.")
+    membership = (
+        Membership.objects.select_related("team").filter(team__slug=slug, user=user).first()
+    )
+    if membership is None:
+        raise Http404("No such team.")
+    role = Role(membership.role)
+    if ROLE_RANK[role] < ROLE_RANK[min_role]:
+        raise PermissionDenied(
+            f"Your role in {membership.team.name} is {role.label.lower()}; "
+            f"this needs {min_role.label.lower()}."
+        )
+    return TeamAccess(team=membership.team, role=role)
