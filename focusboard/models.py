@@ -1,1 +1,203 @@
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from teams.models import FOCUS_CAP_MAX, Team
+
+TITLE_MAX_LENGTH = 80
+
+
+class FocusStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PARKED = "parked", "Parked"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class FocusItem(models.Model):
+    """A topic the team focuses on. At most `team.focus_cap` are active at once.
+
+    The service layer enforces the team's cap under a lock on the team row. The database
+    holds a backstop it can check on its own: every active item occupies a `slot` from 1
+    to 5 (the largest cap), unique per team, so even a write that bypassed the services
+    could never put a sixth item on a board.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="focus_items")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    why = models.TextField(blank=True, help_text="Why this matters now, in a sentence or two.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_focus_items",
+    )
+    status = models.CharField(
+        max_length=10, choices=FocusStatus.choices, default=FocusStatus.ACTIVE
+    )
+    slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    position = models.PositiveIntegerField(default=0, help_text="Order among active items.")
+    activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team", "position", "pk"]
+        indexes = [models.Index(fields=["team", "status", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FocusStatus.values), name="focusitem_status_valid"
+            ),
+            models.CheckConstraint(
+                # slot__isnull=False matters: a CHECK whose result is NULL passes.
+                condition=(
+                    Q(
+                        status=FocusStatus.ACTIVE,
+                        slot__isnull=False,
+                        slot__gte=1,
+                        slot__lte=FOCUS_CAP_MAX,
+                    )
+                    | (~Q(status=FocusStatus.ACTIVE) & Q(slot__isnull=True))
+                ),
+                name="focusitem_active_items_hold_a_slot",
+                violation_error_message="An active focus item needs a free slot on the board.",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "slot"],
+                condition=Q(status=FocusStatus.ACTIVE),
+                name="focusitem_one_active_item_per_slot",
+                violation_error_message="The board is full.",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="focusitem_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def owner_name(self) -> str:
+        if self.owner is None:
+            return ""
+        return self.owner.get_full_name() or self.owner.username
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == FocusStatus.ACTIVE
+
+    def days_on_board(self, today: Any) -> int | None:
+        """Day N on the board since it last became active, counted in the team's calendar
+        days (the day it went up is day 1); None when it is not active."""
+        if not self.is_active or self.activated_at is None:
+            return None
+        started = timezone.localtime(self.activated_at, today.tzinfo).date()
+        return (today.date() - started).days + 1
+
+
+class FocusEventKind(models.TextChoices):
+    ADDED = "added", "Added"
+    ACTIVATED = "activated", "Activated"
+    PARKED = "parked", "Parked"
+    FINISHED = "finished", "Finished"
+    DROPPED = "dropped", "Dropped"
+    REORDERED = "reordered", "Reordered"
+    EDITED = "edited", "Edited"
+    SWAPPED = "swapped", "Swapped"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Focus events are append-only: they cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Focus events are append-only: they cannot be deleted.")
+
+
+class FocusEvent(models.Model):
+    """The append-only log of what happened on the board: who did what, when."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="focus_events")
+    item = models.ForeignKey(FocusItem, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=12, choices=FocusEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Whether the item is on the board (active) right after this event; the timeline is
+    # built from these without replaying transitions.
+    active_after = models.BooleanField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["team", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FocusEventKind.values), name="focusevent_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Focus events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Focus events are append-only: they cannot be deleted.")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class KioskToken(models.Model):
+    """Lets one wall screen show one team's board without logging in, read-only.
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, at creation.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kiosk_tokens")
+    label = models.CharField(max_length=60, help_text="Where the screen is, e.g. 'Team room'.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.team})"
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_urlsafe(32)  # 256 random bits
+
+
+class WallScreen(models.Model):
+    """Per-team wall screen state: when a lead last asked every screen to reload."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="wall_screen")
+    reload_requested_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Wall screen of {self.team}"

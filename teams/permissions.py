@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from .models import ROLE_RANK, Membership, Role, Team
 
 
 class AuthedRequest(HttpRequest):
-    """An HttpRequest behind login_required: `user` is a real user."""
+    """An HttpRequest behind login_required: `user` is a real user (and django-htmx's
+    middleware has set `htmx`)."""
 
     user: User
+    htmx: HtmxDetails
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
+from .extensions import settings_sections
 from .forms import MemberAddForm, MemberRoleForm, ProfileForm, TeamCreateForm, TeamSettingsForm
 from .models import Membership, Role
 from .permissions import AuthedRequest, team_access
@@ -69,6 +70,7 @@ def team_settings(request: AuthedRequest, team_slug: str) -> HttpResponse:
             "members": selectors.team_members(team),
             "add_form": MemberAddForm(),
             "roles": Role.choices,
+            "extra_sections": settings_sections(request, access),
         },
     )
 

@@ -192,6 +192,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Focusboard -----------------------------------------------------------------------------
+# How often a wall screen asks for fresh content (htmx polling of a partial).
+FOCUSBOARD_WALL_POLL_SECONDS = int(os.environ.get("FOCUSBOARD_WALL_POLL_SECONDS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

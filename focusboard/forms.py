@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+
+from teams.models import Membership, Role, Team
+
+from .models import TITLE_MAX_LENGTH
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return obj.get_full_name() or obj.username
+
+
+def _owner_field(team: Team) -> OwnerChoiceField:
+    makers = Membership.objects.filter(team=team, role__in=[Role.LEAD, Role.MEMBER])
+    return OwnerChoiceField(
+        queryset=User.objects.filter(pk__in=makers.values("user_id")).order_by("username"),
+        required=False,
+        empty_label="— nobody yet —",
+    )
+
+
+class FocusItemForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
+    why = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = _owner_field(team)
+
+
+class SwapForm(forms.Form):
+    item = forms.IntegerField()
+    replace = forms.IntegerField()
+
+
+class KioskTokenForm(forms.Form):
+    label = forms.CharField(max_length=60, initial="Team room")

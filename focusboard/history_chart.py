@@ -1,0 +1,136 @@
+"""Geometry for the focus-history timeline, drawn as server-rendered SVG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from .selectors import History
+
+WIDTH = 960
+LABEL_WIDTH = 250
+ROW_HEIGHT = 30
+TOP = 28
+BAR_HEIGHT = 18
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    y: float
+    css: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class Row:
+    y: float
+    label: str
+    css: str
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    x: float
+    y: float
+    height: float
+    label: str
+    count: int
+
+    @property
+    def center(self) -> float:
+        return self.x + 18
+
+    @property
+    def count_y(self) -> float:
+        return self.y - 4
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    label_width: int
+    rows: list[Row]
+    ticks: list[Tick]
+    months: list[MonthBar]
+    months_width: int
+
+
+def history_chart(history: History) -> Chart:
+    tz = ZoneInfo(history.team.timezone)
+    start, end = history.start, history.now
+    span = max((end - start).total_seconds(), 86400.0)
+    plot = WIDTH - LABEL_WIDTH - 16
+
+    def x(moment: datetime) -> float:
+        return round(LABEL_WIDTH + (moment - start).total_seconds() / span * plot, 1)
+
+    rows = []
+    for index, item_history in enumerate(history.items):
+        y = TOP + index * ROW_HEIGHT
+        item = item_history.item
+        bars = []
+        for interval in item_history.intervals:
+            left = x(interval.start)
+            right = x(interval.end or end)
+            stop = (
+                "now"
+                if interval.end is None
+                else f"{timezone.localtime(interval.end, tz):%d %b %Y}"
+            )
+            bars.append(
+                Bar(
+                    x=left,
+                    width=max(right - left, 3.0),
+                    y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                    css=f"bar-{item.status}",
+                    tooltip=(
+                        f"{item.title}: {timezone.localtime(interval.start, tz):%d %b %Y} → "
+                        f"{stop} ({interval.days(end):.0f} days)"
+                    ),
+                )
+            )
+        rows.append(Row(y=y + ROW_HEIGHT / 2, label=item.title, css=item.status, bars=bars))
+
+    ticks = []
+    for month, _ in history.switches_per_month:
+        year, number = (int(part) for part in month.split("-"))
+        moment = datetime(year, number, 1, tzinfo=tz)
+        if start <= moment <= end:
+            ticks.append(Tick(x=x(moment), label=f"{moment:%b %Y}"))
+
+    most = max((n for _, n in history.switches_per_month), default=0) or 1
+    month_bars = []
+    for index, (month, count) in enumerate(history.switches_per_month):
+        height = round(count / most * 80, 1)
+        year, number = (int(part) for part in month.split("-"))
+        month_bars.append(
+            MonthBar(
+                x=20 + index * 56,
+                y=100 - height,
+                height=height,
+                label=f"{datetime(year, number, 1):%b}",
+                count=count,
+            )
+        )
+    return Chart(
+        width=WIDTH,
+        height=TOP + max(len(rows), 1) * ROW_HEIGHT + 10,
+        label_width=LABEL_WIDTH,
+        rows=rows,
+        ticks=ticks,
+        months=month_bars,
+        months_width=max(40 + len(month_bars) * 56, 200),
+    )

@@ -1,0 +1,321 @@
+"""Every write to the focus board. Each transition locks the team row first, so the cap
+check and the write it guards happen with no other board change in between, and records a
+FocusEvent with the actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from teams.models import FOCUS_CAP_MAX, Membership, Role, Team
+from teams.rules import RuleViolation
+from teams.services import lock_team
+
+from .models import (
+    FocusEvent,
+    FocusEventKind,
+    FocusItem,
+    FocusStatus,
+    KioskToken,
+    WallScreen,
+    hash_token,
+)
+
+OPEN = (FocusStatus.ACTIVE, FocusStatus.PARKED)
+
+
+def _cap_reached(team: Team, active: int) -> RuleViolation:
+    return RuleViolation(
+        "focus_cap_reached",
+        f"The board is full: {team.name} focuses on at most {team.focus_cap} topics at once "
+        f"and {active} are active. Park, finish or swap an item first.",
+        focus_cap=team.focus_cap,
+        active=active,
+    )
+
+
+def _record(item: FocusItem, kind: FocusEventKind, actor: User | None, **detail: Any) -> FocusEvent:
+    return FocusEvent.objects.create(
+        team_id=item.team_id,
+        item=item,
+        kind=kind,
+        actor=actor,
+        at=timezone.now(),
+        active_after=item.status == FocusStatus.ACTIVE,
+        detail=detail,
+    )
+
+
+def _locked_item(item: FocusItem) -> tuple[Team, FocusItem]:
+    """Lock the item's team, then re-read the item: another request may have changed it
+    between the caller's read and this transaction."""
+    team = lock_team(item.team)
+    fresh = FocusItem.objects.select_related("owner").get(pk=item.pk, team=team)
+    return team, fresh
+
+
+def _occupy_slot(team: Team, item: FocusItem) -> None:
+    """Make `item` active in the first free slot, refusing when the team's cap is reached."""
+    taken = set(
+        FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE)
+        .exclude(pk=item.pk)
+        .values_list("slot", flat=True)
+    )
+    if len(taken) >= team.focus_cap:
+        raise _cap_reached(team, len(taken))
+    item.slot = next(slot for slot in range(1, FOCUS_CAP_MAX + 1) if slot not in taken)
+    item.status = FocusStatus.ACTIVE
+    item.activated_at = timezone.now()
+    item.closed_at = None
+    last = FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE).aggregate(
+        m=Max("position")
+    )["m"]
+    item.position = 0 if last is None else last + 1
+
+
+def _save(item: FocusItem, team: Team) -> None:
+    """Save behind a savepoint: if the database's slot backstop refuses the row (a write
+    that raced past the lock), answer with the same 409 as the service check."""
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as exc:
+        if item.status != FocusStatus.ACTIVE:
+            raise
+        active = FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE).count()
+        raise _cap_reached(team, active) from exc
+
+
+def _check_owner(team: Team, owner: User | None) -> None:
+    if owner is None:
+        return
+    is_maker = Membership.objects.filter(
+        team=team, user=owner, role__in=[Role.LEAD, Role.MEMBER]
+    ).exists()
+    if not is_maker:
+        raise ValidationError(
+            {"owner": [f"{owner.username} is not a member of {team.name} who can own work."]}
+        )
+
+
+def _require(item: FocusItem, allowed: tuple[str, ...], doing: str) -> None:
+    if item.status not in allowed:
+        raise RuleViolation(
+            "invalid_transition",
+            f"“{item.title}” is {item.status}, so it cannot be {doing}.",
+            status=item.status,
+        )
+
+
+@transaction.atomic
+def focus_item_add(
+    *,
+    team: Team,
+    actor: User | None,
+    title: str,
+    why: str = "",
+    owner: User | None = None,
+    status: str = FocusStatus.ACTIVE,
+) -> FocusItem:
+    """Put a new topic on the board (or straight into parked).
+
+    Refused with 409 `focus_cap_reached` when the board already holds `focus_cap` active
+    items: the cap is a hard limit, never a warning.
+    """
+    if status not in OPEN:
+        raise ValidationError({"status": ["A new item is either active or parked."]})
+    team = lock_team(team)
+    item = FocusItem(team=team, title=title.strip(), why=why.strip(), owner=owner, created_by=actor)
+    item.status = FocusStatus.PARKED
+    item.full_clean(exclude=["status"], validate_constraints=False)
+    _check_owner(team, owner)
+    if status == FocusStatus.ACTIVE:
+        _occupy_slot(team, item)
+    _save(item, team)
+    _record(item, FocusEventKind.ADDED, actor, status=item.status)
+    return item
+
+
+@transaction.atomic
+def focus_item_activate(*, item: FocusItem, actor: User | None) -> FocusItem:
+    """Bring a parked item (back) onto the board, within the cap."""
+    team, item = _locked_item(item)
+    _require(item, (FocusStatus.PARKED,), "put on the board")
+    _occupy_slot(team, item)
+    _save(item, team)
+    _record(item, FocusEventKind.ACTIVATED, actor)
+    return item
+
+
+def _take_off_board(item: FocusItem, status: FocusStatus) -> None:
+    item.status = status
+    item.slot = None
+    if status in (FocusStatus.DONE, FocusStatus.DROPPED):
+        item.closed_at = timezone.now()
+
+
+@transaction.atomic
+def focus_item_park(*, item: FocusItem, actor: User | None) -> FocusItem:
+    """Take an active item off the board without finishing it."""
+    team, item = _locked_item(item)
+    _require(item, (FocusStatus.ACTIVE,), "parked")
+    _take_off_board(item, FocusStatus.PARKED)
+    _save(item, team)
+    _record(item, FocusEventKind.PARKED, actor)
+    return item
+
+
+@transaction.atomic
+def focus_item_finish(*, item: FocusItem, actor: User | None) -> FocusItem:
+    """Mark an active or parked item done."""
+    team, item = _locked_item(item)
+    _require(item, OPEN, "finished")
+    _take_off_board(item, FocusStatus.DONE)
+    _save(item, team)
+    _record(item, FocusEventKind.FINISHED, actor)
+    return item
+
+
+@transaction.atomic
+def focus_item_drop(*, item: FocusItem, actor: User | None) -> FocusItem:
+    """Decide not to pursue an active or parked item."""
+    team, item = _locked_item(item)
+    _require(item, OPEN, "dropped")
+    _take_off_board(item, FocusStatus.DROPPED)
+    _save(item, team)
+    _record(item, FocusEventKind.DROPPED, actor)
+    return item
+
+
+@transaction.atomic
+def focus_item_swap(*, item: FocusItem, replace: FocusItem, actor: User | None) -> FocusItem:
+    """Atomically park `replace` (active) and put `item` (parked) on the board in its place.
+
+    Both happen or neither does, so a full board never has to pass through "one short"
+    or "one over", and nobody else can take the freed slot in between.
+    """
+    team, item = _locked_item(item)
+    replace = FocusItem.objects.select_related("owner").get(pk=replace.pk)
+    if replace.team_id != team.pk:
+        raise ValidationError({"replace": ["That item is not on this team's board."]})
+    if replace.pk == item.pk:
+        raise ValidationError({"replace": ["An item cannot be swapped with itself."]})
+    _require(item, (FocusStatus.PARKED,), "swapped onto the board")
+    _require(replace, (FocusStatus.ACTIVE,), "swapped off the board")
+    position = replace.position
+    _take_off_board(replace, FocusStatus.PARKED)
+    _save(replace, team)
+    _record(replace, FocusEventKind.PARKED, actor, swapped_for=item.pk)
+    _occupy_slot(team, item)
+    item.position = position  # the newcomer takes the old item's place in the order
+    _save(item, team)
+    _record(item, FocusEventKind.SWAPPED, actor, replaced=replace.pk)
+    return item
+
+
+@transaction.atomic
+def focus_item_move(*, item: FocusItem, actor: User | None, position: int) -> FocusItem:
+    """Move an active item to `position` (0-based) in the board order."""
+    team, item = _locked_item(item)
+    _require(item, (FocusStatus.ACTIVE,), "reordered")
+    ordered = list(
+        FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE)
+        .exclude(pk=item.pk)
+        .order_by("position", "pk")
+    )
+    position = max(0, min(position, len(ordered)))
+    old_index = FocusItem.objects.filter(
+        team=team, status=FocusStatus.ACTIVE, position__lt=item.position
+    ).count()
+    ordered.insert(position, item)
+    changed = []
+    for index, other in enumerate(ordered):
+        if other.position != index:
+            other.position = index
+            changed.append(other)
+    FocusItem.objects.bulk_update(changed, ["position"])
+    if position != old_index:
+        _record(
+            item, FocusEventKind.REORDERED, actor, position_from=old_index, position_to=position
+        )
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def focus_item_edit(
+    *,
+    item: FocusItem,
+    actor: User | None,
+    title: str | None = None,
+    why: str | None = None,
+    owner: User | None = None,
+    fields: set[str],
+) -> FocusItem:
+    """Change the title, why or owner of an item; records which fields changed."""
+    team, item = _locked_item(item)
+    values: dict[str, Any] = {
+        "title": (title or "").strip(),
+        "why": (why or "").strip(),
+        "owner": owner,
+    }
+    changed = {}
+    for name in fields & values.keys():
+        old = getattr(item, name)
+        if old != values[name]:
+            changed[name] = {
+                "from": getattr(old, "username", old),
+                "to": getattr(values[name], "username", values[name]),
+            }
+            setattr(item, name, values[name])
+    if not changed:
+        return item
+    item.full_clean(validate_constraints=False)
+    if "owner" in changed:
+        _check_owner(team, item.owner)
+    _save(item, team)
+    _record(item, FocusEventKind.EDITED, actor, changes=changed)
+    return item
+
+
+# --- Wall screens ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kiosk_token_create(*, team: Team, actor: User, label: str) -> tuple[KioskToken, str]:
+    """Create a wall-screen token; returns it and the secret, which is shown only once."""
+    secret = KioskToken.new_secret()
+    token = KioskToken(team=team, label=label.strip(), created_by=actor)
+    token.token_hash = hash_token(secret)
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def kiosk_token_revoke(*, token: KioskToken) -> KioskToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def kiosk_token_seen(*, token: KioskToken) -> None:
+    """Note that a screen polled; written at most once a minute per screen."""
+    now = timezone.now()
+    if token.last_seen_at is None or (now - token.last_seen_at).total_seconds() > 60:
+        KioskToken.objects.filter(pk=token.pk).update(last_seen_at=now)
+
+
+@transaction.atomic
+def wall_reload_all(*, team: Team) -> WallScreen:
+    """Ask every wall screen of the team to reload itself at its next poll."""
+    screen, _ = WallScreen.objects.get_or_create(team=team)
+    screen.reload_requested_at = timezone.now()
+    screen.save(update_fields=["reload_requested_at"])
+    return screen

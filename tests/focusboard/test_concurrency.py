@@ -1,0 +1,136 @@
+"""The cap under real concurrency: many threads, each with its own database connection,
+hit the API at once. Runs on the file-backed SQLite test database and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from focusboard import services
+from focusboard.models import FocusEvent, FocusItem, FocusStatus
+from teams.models import Team
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+THREADS = 20
+
+
+def race(n: int, request: Callable[[int], object]) -> list[object]:
+    """Run `request(i)` in n threads released at the same moment; collect the results."""
+    barrier = threading.Barrier(n)
+    results: list[object] = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = request(i)
+        except Exception as exc:  # surfaced in the assertions, never swallowed
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+def statuses(results: list[object]) -> Counter[int]:
+    bad = [r for r in results if not hasattr(r, "status_code")]
+    assert not bad, bad
+    return Counter(r.status_code for r in results)  # type: ignore[union-attr]
+
+
+def test_twenty_concurrent_adds_end_with_exactly_the_cap(people):
+    results = race(
+        THREADS,
+        lambda i: client_for(people.member).post(
+            "/api/v1/teams/ml/focus-items/", {"title": f"Topic {i}"}, format="json"
+        ),
+    )
+    assert statuses(results) == {201: 3, 409: THREADS - 3}
+    for response in results:
+        if response.status_code == 409:  # type: ignore[union-attr]
+            assert response.json()["code"] == "focus_cap_reached"  # type: ignore[union-attr]
+    assert FocusItem.objects.filter(team=people.team, status="active").count() == 3
+    assert FocusEvent.objects.filter(team=people.team).count() == 3
+
+
+def test_concurrent_activations_of_parked_items_respect_the_cap(people):
+    team = people.team
+    services.focus_item_add(team=team, actor=people.lead, title="Already on")
+    parked = [
+        services.focus_item_add(team=team, actor=people.lead, title=f"P{i}", status="parked")
+        for i in range(THREADS)
+    ]
+    results = race(
+        THREADS,
+        lambda i: client_for(people.member).post(
+            f"/api/v1/teams/ml/focus-items/{parked[i].pk}/activate/"
+        ),
+    )
+    assert statuses(results) == {200: 2, 409: THREADS - 2}
+    assert FocusItem.objects.filter(team=team, status="active").count() == 3
+
+
+def test_concurrent_swaps_never_leave_the_board_over_or_under(people):
+    team = people.team
+    active = [
+        services.focus_item_add(team=team, actor=people.lead, title=f"A{i}") for i in range(3)
+    ]
+    parked = [
+        services.focus_item_add(team=team, actor=people.lead, title=f"P{i}", status="parked")
+        for i in range(THREADS)
+    ]
+    # Everyone tries to swap their parked item for the same active one: one wins.
+    results = race(
+        THREADS,
+        lambda i: client_for(people.member).post(
+            f"/api/v1/teams/ml/focus-items/{parked[i].pk}/swap/",
+            {"replace": active[0].pk},
+            format="json",
+        ),
+    )
+    counts = statuses(results)
+    assert counts[200] == 1 and counts[409] == THREADS - 1, counts
+    assert FocusItem.objects.filter(team=team, status="active").count() == 3
+    assert FocusItem.objects.get(pk=active[0].pk).status == "parked"
+
+
+def test_concurrent_adds_and_a_cap_decrease(people):
+    """Lowering the cap races with adds: whatever the order, the active count never ends
+    above the final cap, and every refusal is a 409."""
+    team = people.team
+    services.focus_item_add(team=team, actor=people.lead, title="First")
+
+    def request(i: int):
+        if i == 0:
+            return client_for(people.lead).patch(
+                "/api/v1/teams/ml/", {"focus_cap": 1}, format="json"
+            )
+        return client_for(people.member).post(
+            "/api/v1/teams/ml/focus-items/", {"title": f"T{i}"}, format="json"
+        )
+
+    results = race(10, request)
+    counts = statuses(results)
+    assert set(counts) <= {200, 201, 409}
+    cap = Team.objects.get(pk=team.pk).focus_cap
+    active = FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE).count()
+    assert active <= cap
+    # Either the cap went down first (then every add was refused) or the adds filled the
+    # board first (then the decrease was refused with cap_below_active).
+    assert (cap, active) in {(1, 1), (3, 3)}
