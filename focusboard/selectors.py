@@ -51,12 +51,13 @@ class Board:
         return [(item, item.days_on_board(self.now)) for item in self.active]
 
 
-def board(team: Team) -> Board:
-    """The board in two queries, whatever the number of items or events."""
+def board(team: Team, *, with_parked: bool = True) -> Board:
+    """The board in two queries (one without the parked list, as on the wall screen),
+    whatever the number of items or events."""
     return Board(
         team=team,
         active=list(focus_items(team, FocusStatus.ACTIVE)),
-        parked=list(focus_items(team, FocusStatus.PARKED)),
+        parked=list(focus_items(team, FocusStatus.PARKED)) if with_parked else [],
         now=team_now(team),
     )
 

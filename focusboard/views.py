@@ -37,6 +37,9 @@ def _board_context(access: TeamAccess, **extra: Any) -> dict[str, Any]:
         "team": team,
         "section": "board",
         "board": selectors.board(team),
+        # Item URLs are built from this prefix in the template: reversing a URL per button
+        # per item was most of the board's rendering time (see bench/bench_views.py).
+        "items_url": reverse("focusboard:item-add", args=[team.slug]),
         "add_form": extra.pop("add_form", None) or FocusItemForm(team=team),
         **extra,
     }
@@ -228,7 +231,7 @@ def _wall_context(team: Team, *, partial_url: str, since: float) -> dict[str, An
     now = selectors.team_now(team)
     return {
         "team": team,
-        "board": selectors.board(team),
+        "board": selectors.board(team, with_parked=False),
         "now": now,
         "partial_url": partial_url,
         "since": int(since),
