@@ -3,6 +3,7 @@ processes in the concurrency tests really share it (an in-memory one would not).
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from .base import *  # noqa: F403
@@ -11,6 +12,11 @@ from .base import BASE_DIR, DATABASES
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{worker}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{_worker}.sqlite3")}
+else:
+    # One shared server may run the suites of several checkouts at once (a developer and
+    # a CI clone): name the test database after the checkout so they never collide.
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+    DATABASES["default"]["TEST"] = {"NAME": f"test_focusboard_{_checkout}_{_worker}"}
