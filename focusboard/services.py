@@ -159,37 +159,60 @@ def _take_off_board(item: FocusItem, status: FocusStatus) -> None:
         item.closed_at = timezone.now()
 
 
+def _take_off_board_and_record(
+    item: FocusItem,
+    actor: User | None,
+    *,
+    status: FocusStatus,
+    kind: FocusEventKind,
+    allowed: tuple[str, ...],
+    doing: str,
+) -> FocusItem:
+    team, item = _locked_item(item)
+    _require(item, allowed, doing)
+    _take_off_board(item, status)
+    _save(item, team)
+    _record(item, kind, actor)
+    return item
+
+
 @transaction.atomic
 def focus_item_park(*, item: FocusItem, actor: User | None) -> FocusItem:
     """Take an active item off the board without finishing it."""
-    team, item = _locked_item(item)
-    _require(item, (FocusStatus.ACTIVE,), "parked")
-    _take_off_board(item, FocusStatus.PARKED)
-    _save(item, team)
-    _record(item, FocusEventKind.PARKED, actor)
-    return item
+    return _take_off_board_and_record(
+        item,
+        actor,
+        status=FocusStatus.PARKED,
+        kind=FocusEventKind.PARKED,
+        allowed=(FocusStatus.ACTIVE,),
+        doing="parked",
+    )
 
 
 @transaction.atomic
 def focus_item_finish(*, item: FocusItem, actor: User | None) -> FocusItem:
     """Mark an active or parked item done."""
-    team, item = _locked_item(item)
-    _require(item, OPEN, "finished")
-    _take_off_board(item, FocusStatus.DONE)
-    _save(item, team)
-    _record(item, FocusEventKind.FINISHED, actor)
-    return item
+    return _take_off_board_and_record(
+        item,
+        actor,
+        status=FocusStatus.DONE,
+        kind=FocusEventKind.FINISHED,
+        allowed=OPEN,
+        doing="finished",
+    )
 
 
 @transaction.atomic
 def focus_item_drop(*, item: FocusItem, actor: User | None) -> FocusItem:
     """Decide not to pursue an active or parked item."""
-    team, item = _locked_item(item)
-    _require(item, OPEN, "dropped")
-    _take_off_board(item, FocusStatus.DROPPED)
-    _save(item, team)
-    _record(item, FocusEventKind.DROPPED, actor)
-    return item
+    return _take_off_board_and_record(
+        item,
+        actor,
+        status=FocusStatus.DROPPED,
+        kind=FocusEventKind.DROPPED,
+        allowed=OPEN,
+        doing="dropped",
+    )
 
 
 @transaction.atomic
