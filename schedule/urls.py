@@ -6,4 +6,29 @@ app_name = "schedule"
 
 urlpatterns = [
     path("t/<slug:team_slug>/schedule/", views.week, name="week"),
+    path("t/<slug:team_slug>/schedule/policy/", views.policy, name="policy"),
+    path("t/<slug:team_slug>/schedule/propose/", views.propose, name="propose"),
+    path("t/<slug:team_slug>/schedule/book/", views.book, name="book"),
+    path(
+        "t/<slug:team_slug>/schedule/meetings/<int:meeting_id>/cancel/",
+        views.meeting_cancel,
+        name="meeting-cancel",
+    ),
+    path(
+        "t/<slug:team_slug>/schedule/meetings/<int:meeting_id>/move/",
+        views.meeting_move,
+        name="meeting-move",
+    ),
+    path("t/<slug:team_slug>/schedule/busy/upload/", views.busy_upload, name="busy-upload"),
+    path("t/<slug:team_slug>/schedule/busy/url/", views.busy_add_url, name="busy-url"),
+    path(
+        "t/<slug:team_slug>/schedule/busy/<int:source_id>/refresh/",
+        views.busy_refresh,
+        name="busy-refresh",
+    ),
+    path(
+        "t/<slug:team_slug>/schedule/busy/<int:source_id>/delete/",
+        views.busy_delete,
+        name="busy-delete",
+    ),
 ]

@@ -1,28 +1,530 @@
-"""The team's week and the maker schedule. The pages arrive with the maker-schedule issue."""
+"""The team's week: the picture, proposing and booking meetings, the maker report, rebalance
+suggestions and the member's busy calendars; and the maker policy page.
+
+Every action is a plain form POST that redirects (works without JavaScript); with htmx the
+same URLs answer with the parts of templates/schedule/week.html that changed.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from teams.permissions import team_access
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from teams.models import Role
+from teams.permissions import AuthedRequest, TeamAccess, team_access
+from teams.rules import RuleViolation
+from teams.views import apply_errors
+
+from . import engine, picture, selectors, services
+from .forms import (
+    BookForm,
+    BusyUploadForm,
+    BusyUrlForm,
+    MakerPolicyForm,
+    MoveForm,
+    ProposeForm,
+)
+from .models import BusySource, Meeting
+
+WINDOW_WORDS = {
+    engine.AFTER_LUNCH: "after lunch",
+    engine.EARLY_MORNING: "early morning",
+    engine.END_OF_DAY: "end of day",
+    engine.MAKER_TIME: "maker time",
+    None: "not at work",
+}
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A proposal with what the page shows about it."""
+
+    proposal: engine.Proposal
+    rank: int
+    attendees: list[tuple[str, str, str, str]]  # username, window kind, words, "13:00 Paris"
+
+    @property
+    def start(self) -> datetime:
+        return self.proposal.start
+
+    @property
+    def end(self) -> datetime:
+        return self.proposal.end
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
+    return " ".join(exc.messages)
+
+
+def _week_param(raw: str | None, today: date) -> tuple[date, str | None]:
+    try:
+        return selectors.parse_week(raw, today=today), None
+    except ValidationError as exc:
+        return selectors.parse_week(None, today=today), _error_text(exc)
+
+
+def _week_url(team_slug: str, monday: date) -> str:
+    query = urlencode({"week": selectors.week_label(monday)})
+    return f"{reverse('schedule:week', args=[team_slug])}?{query}"
+
+
+def _monday_of(moment: datetime, tz_name: str) -> date:
+    day = moment.astimezone(ZoneInfo(tz_name)).date()
+    return day - timedelta(days=day.weekday())
+
+
+def _board_context(
+    request: AuthedRequest, access: TeamAccess, monday: date, viewer_tz: str
+) -> dict[str, Any]:
+    """Everything the week's picture, meetings, report and rebalance need (fixed queries)."""
+    team = access.team
+    now = timezone.now()
+    policy = selectors.policy_for(team)
+    start = selectors.week_bounds(monday - timedelta(weeks=1), team.timezone)[0]
+    end = selectors.week_bounds(monday, team.timezone)[1]
+    calendar = selectors.team_calendar(
+        team, start=start - timedelta(days=1), end=end + timedelta(days=1), policy=policy
+    )
+    week_start, week_end = selectors.week_bounds(monday, viewer_tz)
+    meetings = list(selectors.meetings_for_team(team, start=week_start, end=week_end))
+    tzs = {m.user.username: selectors.member_timezone(m, team) for m in calendar.memberships}
+    for meeting in meetings:
+        meeting.local_line = picture.local_times_line(  # type: ignore[attr-defined]
+            meeting, list(meeting.attendance.all()), tzs
+        )
+    report = selectors.maker_report(team, monday, calendar=calendar)
+    suggestions = (
+        selectors.rebalance(team, monday, now=now, calendar=calendar) if access.can_edit else []
+    )
+    people_rows = [
+        {
+            "username": username,
+            "person": person,
+            "delta": report.person_delta(username),
+            "delta_hours": report.person_delta(username) / 60,
+            "timezone": tzs.get(username, team.timezone),
+        }
+        for username, person in report.current.people.items()
+    ]
+    return {
+        "monday": monday,
+        "week": selectors.week_label(monday),
+        "previous_week": selectors.week_label(monday - timedelta(weeks=1)),
+        "next_week": selectors.week_label(monday + timedelta(weeks=1)),
+        "this_week": selectors.week_label(selectors.parse_week(None, today=now.date())),
+        "friday": monday + timedelta(days=4),
+        "picture": picture.build(
+            calendar,
+            monday=monday,
+            viewer_timezone=viewer_tz,
+            viewer_username=request.user.username,
+            now=now,
+        ),
+        "meetings": meetings,
+        "report": report,
+        "report_delta_hours": report.delta_focus_minutes / 60,
+        "people_rows": people_rows,
+        "suggestions": suggestions,
+        "policy": policy,
+        "policy_windows": selectors.policy_windows(policy),
+        "usernames": [m.user.username for m in calendar.memberships],
+    }
+
+
+def _page_context(
+    request: AuthedRequest,
+    access: TeamAccess,
+    monday: date,
+    *,
+    propose_form: ProposeForm | None = None,
+    proposals: list[ProposalView] | None = None,
+    planner_error: str = "",
+    warnings: list[str] | None = None,
+) -> dict[str, Any]:
+    team = access.team
+    viewer_tz = selectors.user_timezone(request.user, team)
+    context = _board_context(request, access, monday, viewer_tz)
+    today = timezone.now().astimezone(ZoneInfo(viewer_tz)).date()
+    context.update(
+        {
+            "access": access,
+            "team": team,
+            "section": "schedule",
+            "viewer_tz": viewer_tz,
+            "viewer_city": viewer_tz.rsplit("/", 1)[-1].replace("_", " "),
+            "propose_form": propose_form
+            or ProposeForm(usernames=context["usernames"], today=max(today, monday)),
+            "proposals": proposals,
+            "planner_error": planner_error,
+            "warnings": warnings or [],
+            "sources": list(selectors.busy_sources_for(team, request.user))
+            if access.can_edit
+            else [],
+            "upload_form": BusyUploadForm(),
+            "url_form": BusyUrlForm(),
+        }
+    )
+    return context
+
+
+def _render(
+    request: AuthedRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render with the viewer's zone active: every time on the page is theirs."""
+    with timezone.override(ZoneInfo(context.get("viewer_tz") or "UTC")):
+        return render(request, template, context, status=status)
 
 
 @login_required
 @require_GET
-def week(request: HttpRequest, team_slug: str) -> HttpResponse:
+def week(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug)
+    today = selectors.team_today(access.team, timezone.now())
+    monday, error = _week_param(request.GET.get("week"), today)
+    context = _page_context(request, access, monday)
+    context["week_error"] = error
+    return _render(request, "schedule/week.html", context, status=400 if error else 200)
+
+
+# --- Propose and book ----------------------------------------------------------------------
+
+
+def _local_words(moment: datetime) -> str:
+    zone = str(moment.tzinfo)
+    return f"{moment:%a %H:%M} {zone.rsplit('/', 1)[-1].replace('_', ' ')}"
+
+
+def _proposal_views(result: engine.ProposalResult) -> list[ProposalView]:
+    views = []
+    for rank, proposal in enumerate(result.proposals, start=1):
+        attendees = [
+            (u, kind or "none", WINDOW_WORDS.get(kind, kind or ""), _local_words(local))
+            for u, kind in proposal.windows.items()
+            for local in [proposal.local_times[u]]
+        ]
+        views.append(ProposalView(proposal, rank, attendees))
+    return views
+
+
+def _render_planner(
+    request: AuthedRequest,
+    access: TeamAccess,
+    monday: date,
+    status: int,
+    **planner: Any,
+) -> HttpResponse:
+    context = _page_context(request, access, monday, **planner)
+    template = "schedule/week.html#planner" if request.htmx else "schedule/week.html"
+    # htmx swaps only 2xx answers; the person reads the error inside the planner either way.
+    return _render(request, template, context, status=200 if request.htmx else status)
+
+
+@login_required
+@require_POST
+def propose(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    team = access.team
+    today = selectors.team_today(team, timezone.now())
+    monday, _ = _week_param(request.POST.get("week"), today)
+    usernames = list(selectors.members(team).values_list("user__username", flat=True))
+    form = ProposeForm(request.POST, usernames=usernames, today=today)
+    if not form.is_valid():
+        return _render_planner(request, access, monday, 400, propose_form=form)
+    data = form.cleaned_data
+    tz = ZoneInfo(selectors.user_timezone(request.user, team))
+    earliest = max(datetime.combine(data["earliest"], time(0), tz), timezone.now())
+    latest = datetime.combine(data["latest"] + timedelta(days=1), time(0), tz)
+    try:
+        if latest <= earliest:
+            raise ValidationError({"latest": ["That range is over; pick dates from today on."]})
+        result = selectors.propose_slots(
+            team,
+            duration_minutes=data["duration_minutes"],
+            attendees=data["attendees"],
+            optional_attendees=data["optional_attendees"],
+            earliest=earliest,
+            latest=latest,
+            allow_maker_time=data["allow_maker_time"],
+        )
+    except RuleViolation as exc:
+        form.add_error("duration_minutes", exc.message)
+        return _render_planner(request, access, monday, 409, propose_form=form)
+    except ValidationError as exc:
+        form.add_error(None, _error_text(exc))
+        return _render_planner(request, access, monday, 400, propose_form=form)
+    return _render_planner(
+        request,
+        access,
+        monday,
+        200,
+        propose_form=form,
+        proposals=_proposal_views(result),
+        warnings=list(result.warnings),
+    )
+
+
+def _changed(
+    request: AuthedRequest,
+    access: TeamAccess,
+    monday: date,
+    message: str,
+    *,
+    reset_planner: bool = False,
+) -> HttpResponse:
+    """After a change: with htmx the updated parts of the page, else back to the week."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(_week_url(access.team.slug, monday))
+    context = _page_context(request, access, monday)
+    context.update({"feedback": message, "feedback_ok": True, "reset_planner": reset_planner})
+    response = _render(request, "schedule/week.html#updated", context)
+    response["HX-Push-Url"] = _week_url(access.team.slug, monday)
+    return response
+
+
+def _refused(
+    request: AuthedRequest, access: TeamAccess, monday: date, message: str, status: int
+) -> HttpResponse:
+    """A rule or bad input in the way: a sentence for the person, never a 500."""
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(_week_url(access.team.slug, monday))
+    response = render(
+        request,
+        "schedule/week.html#feedback",
+        {"feedback": message, "feedback_ok": False, "oob": True},
+    )
+    response["HX-Reswap"] = "none"  # keep the page; only the message (out of band) changes
+    return response
+
+
+@login_required
+@require_POST
+def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    team = access.team
+    today = selectors.team_today(team, timezone.now())
+    monday, _ = _week_param(request.POST.get("week"), today)
+    usernames = list(selectors.members(team).values_list("user__username", flat=True))
+    form = BookForm(request.POST, usernames=usernames)
+    if not form.is_valid():
+        return _refused(request, access, monday, _form_errors(form), 400)
+    try:
+        booking = services.meeting_create(team=team, organizer=request.user, **form.cleaned_data)
+    except RuleViolation as exc:
+        return _refused(request, access, monday, exc.message, 409)
+    except ValidationError as exc:
+        return _refused(request, access, monday, _error_text(exc), 400)
+    meeting = booking.meeting
+    viewer_tz = selectors.user_timezone(request.user, team)
+    start = meeting.start.astimezone(ZoneInfo(viewer_tz))
+    end = meeting.end.astimezone(ZoneInfo(viewer_tz))
+    message = (
+        f"Booked “{meeting.title}” on {start:%a} {start.day} {start:%b}, {start:%H:%M}-{end:%H:%M}."
+    )
+    if booking.warnings:
+        message += " " + " ".join(booking.warnings)
+    return _changed(
+        request, access, _monday_of(meeting.start, viewer_tz), message, reset_planner=True
+    )
+
+
+def _form_errors(form: Any) -> str:
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(
+            f"{label or field.replace('_', ' ').capitalize()}: {' '.join(errors)}"
+            if field != "__all__"
+            else " ".join(errors)
+        )
+    return " ".join(parts) or "Check the form."
+
+
+def _meeting(access: TeamAccess, meeting_id: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("team"), pk=meeting_id, team=access.team
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: AuthedRequest, team_slug: str, meeting_id: int) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    meeting = services.meeting_cancel(meeting=_meeting(access, meeting_id))
+    today = selectors.team_today(access.team, timezone.now())
+    monday, _ = _week_param(request.POST.get("week"), today)
+    return _changed(request, access, monday, f"Cancelled “{meeting.title}”.")
+
+
+@login_required
+@require_POST
+def meeting_move(request: AuthedRequest, team_slug: str, meeting_id: int) -> HttpResponse:
+    """Apply a rebalance suggestion (or any move): the same rules as booking."""
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    meeting = _meeting(access, meeting_id)
+    today = selectors.team_today(access.team, timezone.now())
+    monday, _ = _week_param(request.POST.get("week"), today)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, access, monday, _form_errors(form), 400)
+    try:
+        booking = services.meeting_update(
+            meeting=meeting, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+    except RuleViolation as exc:
+        return _refused(request, access, monday, exc.message, 409)
+    except ValidationError as exc:
+        return _refused(request, access, monday, _error_text(exc), 400)
+    viewer_tz = ZoneInfo(selectors.user_timezone(request.user, access.team))
+    start = booking.meeting.start.astimezone(viewer_tz)
+    return _changed(
+        request,
+        access,
+        monday,
+        f"Moved “{booking.meeting.title}” to {start:%a} {start:%H:%M}.",
+    )
+
+
+# --- Busy calendars ------------------------------------------------------------------------
+
+
+def _back(team_slug: str) -> HttpResponse:
+    return redirect(reverse("schedule:week", args=[team_slug]) + "#busy")
+
+
+@login_required
+@require_POST
+def busy_upload(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    form = BusyUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose an .ics file to upload.")
+        return _back(team_slug)
+    try:
+        source = services.busy_source_import_file(
+            team=access.team, user=request.user, file=form.cleaned_data["file"]
+        )
+    except services.BusyImportFailed as exc:
+        messages.error(request, f"Nothing imported, your earlier busy time is kept. {exc.reason}")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, f"Imported {source.interval_count} busy intervals from {source.filename}."
+        )
+    return _back(team_slug)
+
+
+@login_required
+@require_POST
+def busy_add_url(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    form = BusyUrlForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(team_slug)
+    try:
+        source = services.busy_source_add_url(
+            team=access.team, user=request.user, url=form.cleaned_data["url"]
+        )
+    except services.BusyImportFailed as exc:
+        messages.error(request, f"The calendar was not added. {exc.reason}")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, f"Added {source.display_url}: {source.interval_count} busy intervals."
+        )
+    return _back(team_slug)
+
+
+def _own_source(request: AuthedRequest, access: TeamAccess, source_id: int) -> BusySource:
+    return get_object_or_404(
+        BusySource.objects.select_related("team", "user"),
+        pk=source_id,
+        team=access.team,
+        user=request.user,
+    )
+
+
+@login_required
+@require_POST
+def busy_refresh(request: AuthedRequest, team_slug: str, source_id: int) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    source = _own_source(request, access, source_id)
+    try:
+        source = services.busy_source_refresh(source=source)
+    except services.BusyImportFailed as exc:
+        messages.error(request, f"Refresh failed, your earlier busy time is kept. {exc.reason}")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"Refreshed: {source.interval_count} busy intervals.")
+    return _back(team_slug)
+
+
+@login_required
+@require_POST
+def busy_delete(request: AuthedRequest, team_slug: str, source_id: int) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    source = _own_source(request, access, source_id)
+    label = source.label
+    services.busy_source_delete(source=source)
+    messages.success(request, f"Removed {label} and its busy time.")
+    return _back(team_slug)
+
+
+# --- Maker policy ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """Everyone in the team reads the policy; only leads change it."""
+    needed = Role.LEAD if request.method == "POST" else Role.VIEWER
+    access = team_access(request.user, team_slug, min_role=needed)
+    current = selectors.policy_for(access.team)
+    # The form gets its own copy: a rejected POST must not change what the page describes.
+    form = MakerPolicyForm(request.POST or None, instance=selectors.policy_for(access.team))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.maker_policy_update(team=access.team, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "The maker policy is saved.")
+                return redirect("schedule:policy", team_slug=team_slug)
+        status = 400
+    if not access.is_lead:
+        for field in form.fields.values():
+            field.disabled = True
     return render(
         request,
-        "coming_soon.html",
+        "schedule/policy.html",
         {
             "access": access,
             "team": access.team,
             "section": "schedule",
-            "title": "Schedule",
-            "text": "The team's week, maker-friendly meeting proposals and the maker report "
-            "will live here. No meetings have been scheduled yet.",
+            "form": form,
+            "policy": current,
+            "windows": selectors.policy_windows(current),
         },
+        status=status,
     )

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from .models import BusyInterval, BusySource, MakerPolicy, Meeting, MeetingAttendee
+
+
+@admin.register(MakerPolicy)
+class MakerPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "team",
+        "workday_start",
+        "workday_end",
+        "lunch_start",
+        "lunch_end",
+        "window_minutes",
+        "max_meeting_minutes",
+        "max_attendees",
+    ]
+    search_fields = ["team__name", "team__slug"]
+
+
+class MeetingAttendeeInline(admin.TabularInline):
+    model = MeetingAttendee
+    extra = 0
+    can_delete = False
+    readonly_fields = ["user", "required"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "start", "end", "status", "sequence", "forced_into_maker_time"]
+    list_filter = ["status", "forced_into_maker_time", "team"]
+    search_fields = ["title", "uid", "team__name"]
+    date_hierarchy = "start"
+    inlines = [MeetingAttendeeInline]
+    # Times, attendees and status change through the services (conflict and maker-time
+    # checks, a growing sequence); the admin shows meetings but does not bypass those rules.
+    readonly_fields = [
+        "team",
+        "start",
+        "end",
+        "organizer",
+        "status",
+        "sequence",
+        "uid",
+        "forced_into_maker_time",
+        "cancelled_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # cancelled, never deleted
+
+
+@admin.register(BusySource)
+class BusySourceAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "kind", "filename", "last_imported_at", "interval_count"]
+    list_filter = ["kind", "team"]
+    search_fields = ["user__username", "team__name", "filename"]
+    readonly_fields = ["last_imported_at", "last_attempt_at", "last_error", "interval_count"]
+
+
+@admin.register(BusyInterval)
+class BusyIntervalAdmin(admin.ModelAdmin):
+    list_display = ["user", "start", "end", "summary", "source"]
+    list_filter = ["source__team"]
+    search_fields = ["user__username", "summary"]
+    date_hierarchy = "start"

@@ -1,0 +1,760 @@
+"""REST API for the maker schedule: policy, proposals, meetings, busy sources, the maker report
+and rebalance suggestions. Thin: serializers validate, services and selectors decide."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from teams.api import TeamScopedMixin, conflict, request_user
+from teams.models import Role
+
+from . import engine, selectors, services
+from .models import BusySource, MakerPolicy, Meeting, MeetingStatus
+
+# --- Fields ---------------------------------------------------------------------------------
+
+
+def _aware(value: Any, *, field_name: str = "time") -> datetime:
+    if isinstance(value, datetime):
+        parsed: datetime | None = value
+    else:
+        try:
+            parsed = parse_datetime(str(value))
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise serializers.ValidationError(
+            f"Give the {field_name} as ISO 8601 with an offset, e.g. 2025-03-04T13:00:00+01:00."
+        )
+    if timezone.is_naive(parsed):
+        raise serializers.ValidationError(
+            f"The {field_name} has no UTC offset; add one, e.g. 2025-03-04T13:00:00+01:00 "
+            "(a time without one would be read in the wrong zone)."
+        )
+    _check_years(parsed.date())
+    return parsed
+
+
+def _check_years(day: date) -> None:
+    if not selectors.within_planning_years(day):
+        raise serializers.ValidationError(
+            f"Pick a date between {selectors.FIRST_YEAR} and {selectors.LAST_YEAR}."
+        )
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an offset; a naive time is refused instead of silently read as UTC."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        return _aware(value, field_name=self.field_name or "time")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "A date (YYYY-MM-DD, in your time zone) or a date-time with offset.",
+        "example": "2025-03-04",
+    }
+)
+class DateOrDateTimeField(serializers.Field):
+    def to_internal_value(self, value: Any) -> date | datetime:
+        text = str(value).strip()
+        try:
+            day = parse_date(text)
+        except ValueError:
+            day = None
+        if day is not None:
+            _check_years(day)
+            return day
+        try:
+            if parse_datetime(text) is None:
+                raise ValueError
+        except ValueError:
+            raise serializers.ValidationError(
+                "Give a date (YYYY-MM-DD) or a date-time with an offset."
+            ) from None
+        return _aware(text, field_name=self.field_name or "time")
+
+    def to_representation(self, value: Any) -> str:
+        return value.isoformat()
+
+
+def usernames(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=150), max_length=100, **kwargs
+    )
+
+
+# --- maker-policy/ ----------------------------------------------------------------------------
+
+
+class MakerPolicySerializer(serializers.ModelSerializer):
+    meeting_free_weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        max_length=7,
+        required=False,
+        help_text="0 = Monday … 6 = Sunday; these days are maker time all day.",
+    )
+    windows = serializers.SerializerMethodField(
+        help_text="The meeting windows the hours give, best first."
+    )
+
+    class Meta:
+        model = MakerPolicy
+        fields = [
+            "workday_start",
+            "workday_end",
+            "lunch_start",
+            "lunch_end",
+            "window_minutes",
+            "max_meeting_minutes",
+            "max_attendees",
+            "min_focus_block_minutes",
+            "meeting_free_weekdays",
+            "windows",
+        ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "MeetingWindow",
+            {
+                "kind": serializers.CharField(
+                    help_text="after_lunch, early_morning or end_of_day."
+                ),
+                "start": serializers.TimeField(),
+                "end": serializers.TimeField(),
+            },
+            many=True,
+        )
+    )
+    def get_windows(self, policy: MakerPolicy) -> list[dict[str, str]]:
+        return [
+            {"kind": kind, "start": f"{a:%H:%M}", "end": f"{b:%H:%M}"}
+            for kind, a, b in selectors.policy_windows(policy)
+        ]
+
+
+@extend_schema(tags=["schedule"])
+class MakerPolicyView(TeamScopedMixin, generics.GenericAPIView):
+    """The team's maker policy: hours, meeting windows and limits. Leads change it."""
+
+    serializer_class = MakerPolicySerializer
+    write_role = Role.LEAD
+
+    @extend_schema(responses=MakerPolicySerializer)
+    def get(self, request: Request, team_slug: str) -> Response:
+        return Response(MakerPolicySerializer(selectors.policy_for(self.team)).data)
+
+    @extend_schema(request=MakerPolicySerializer, responses=MakerPolicySerializer)
+    def patch(self, request: Request, team_slug: str) -> Response:
+        serializer = MakerPolicySerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        policy = services.maker_policy_update(team=self.team, **serializer.validated_data)
+        return Response(MakerPolicySerializer(policy).data)
+
+
+# --- slot-proposals/ --------------------------------------------------------------------------
+
+
+class SlotRequestSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=100_000)
+    attendees = usernames(allow_empty=False, help_text="Required attendees (usernames).")
+    optional_attendees = usernames(required=False, default=list)
+    earliest = DateOrDateTimeField(
+        required=False, help_text="From this date (your time zone) or time; default now."
+    )
+    latest = DateOrDateTimeField(
+        required=False,
+        help_text="Until the end of this date (included) or this time; default 7 days later.",
+    )
+    allow_maker_time = serializers.BooleanField(default=False)
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+
+
+class ProposalSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    score = serializers.FloatField(help_text="Higher is better; the list is best first.")
+    windows = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        help_text="Per username: after_lunch, early_morning, end_of_day or maker_time "
+        "(null: an optional attendee not at work then).",
+    )
+    local_times = serializers.DictField(
+        child=serializers.CharField(), help_text="Per username: the start in their time zone."
+    )
+    focus_cost_minutes = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    interrupts_maker_time = serializers.BooleanField()
+    optional_free = serializers.ListField(child=serializers.CharField())
+
+    def to_representation(self, proposal: engine.Proposal) -> dict[str, Any]:
+        return {
+            "start": proposal.start.isoformat(),
+            "end": proposal.end.isoformat(),
+            "score": round(proposal.score, 3),
+            "windows": dict(proposal.windows),
+            "local_times": {u: t.isoformat() for u, t in proposal.local_times.items()},
+            "focus_cost_minutes": proposal.focus_cost_minutes,
+            "reasons": list(proposal.reasons),
+            "interrupts_maker_time": proposal.interrupts_maker_time,
+            "optional_free": list(proposal.optional_free),
+        }
+
+
+class SlotProposalsSerializer(serializers.Serializer):
+    proposals = ProposalSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+def request_range(
+    earliest: date | datetime | None, latest: date | datetime | None, tz_name: str
+) -> tuple[datetime, datetime]:
+    """Dates are whole days in the person's zone; `latest` as a date is included; nothing
+    before now is proposed."""
+    zone = ZoneInfo(tz_name)
+    now = timezone.now()
+    if earliest is None:
+        start = now
+    elif isinstance(earliest, datetime):
+        start = earliest
+    else:
+        start = datetime.combine(earliest, time(0), zone)
+    start = max(start, now)  # nobody can meet in the past
+    if latest is None:
+        end = start + timedelta(days=7)
+    elif isinstance(latest, datetime):
+        end = latest
+    else:
+        end = datetime.combine(latest + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+@extend_schema(tags=["schedule"])
+class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
+    """Ranked maker-friendly slots for a meeting: right after lunch, then early morning, then
+    end of day, in each attendee's local time."""
+
+    serializer_class = SlotRequestSerializer
+
+    def get_queryset(self) -> QuerySet[Meeting]:  # for the schema only
+        return Meeting.objects.none()
+
+    @extend_schema(
+        request=SlotRequestSerializer,
+        responses={200: SlotProposalsSerializer, 409: conflict("meeting_too_long")},
+    )
+    def post(self, request: Request, team_slug: str) -> Response:
+        serializer = SlotRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        tz_name = selectors.user_timezone(request_user(request), self.team)
+        earliest, latest = request_range(data.get("earliest"), data.get("latest"), tz_name)
+        result = selectors.propose_slots(
+            self.team,
+            duration_minutes=data["duration_minutes"],
+            attendees=data["attendees"],
+            optional_attendees=data["optional_attendees"],
+            earliest=earliest,
+            latest=latest,
+            allow_maker_time=data["allow_maker_time"],
+            limit=data["limit"],
+        )
+        return Response(
+            {
+                "proposals": [ProposalSerializer(p).data for p in result.proposals],
+                "warnings": list(result.warnings),
+            }
+        )
+
+
+# --- meetings/ -------------------------------------------------------------------------------
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    # Plain strings in the schema: an enum named "status" would collide with other apps'.
+    status = serializers.CharField(read_only=True, help_text="confirmed or cancelled.")
+    organizer = serializers.SerializerMethodField()
+    attendees = serializers.SerializerMethodField(help_text="Required attendees.")
+    optional_attendees = serializers.SerializerMethodField()
+    local_times = serializers.SerializerMethodField(
+        help_text="Per attendee: the start in their time zone."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "start",
+            "end",
+            "organizer",
+            "attendees",
+            "optional_attendees",
+            "local_times",
+            "status",
+            "sequence",
+            "forced_into_maker_time",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_organizer(self, meeting: Meeting) -> str | None:
+        return meeting.organizer.username if meeting.organizer else None
+
+    def get_attendees(self, meeting: Meeting) -> list[str]:
+        return [a.user.username for a in meeting.attendance.all() if a.required]
+
+    def get_optional_attendees(self, meeting: Meeting) -> list[str]:
+        return [a.user.username for a in meeting.attendance.all() if not a.required]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_local_times(self, meeting: Meeting) -> dict[str, str]:
+        return {
+            a.user.username: meeting.start.astimezone(
+                ZoneInfo(selectors.user_timezone(a.user, meeting.team))
+            ).isoformat()
+            for a in meeting.attendance.all()
+        }
+
+
+class MeetingBookedSerializer(MeetingSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    attendees = usernames(allow_empty=False, help_text="Required attendees (usernames).")
+    optional_attendees = usernames(required=False, default=list)
+    override_maker_time = serializers.BooleanField(
+        default=False, help_text="Book inside maker time anyway; the meeting is flagged."
+    )
+
+
+class MeetingUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120, required=False)
+    start = AwareDateTimeField(required=False)
+    end = AwareDateTimeField(required=False)
+    attendees = usernames(allow_empty=False, required=False)
+    optional_attendees = usernames(required=False)
+    override_maker_time = serializers.BooleanField(default=False)
+
+
+def _booked(booking: services.Booking) -> dict[str, Any]:
+    meeting = selectors.meetings_for_team(booking.meeting.team).get(pk=booking.meeting.pk)
+    data = dict(MeetingSerializer(meeting).data)
+    data["warnings"] = booking.warnings
+    return data
+
+
+MEETING_CONFLICTS = conflict(
+    "slot_conflict (a required attendee already has something then), maker_time (inside "
+    "maker time without override_maker_time) or meeting_too_long."
+)
+
+
+@extend_schema(tags=["schedule"])
+class MeetingViewSet(
+    TeamScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Team meetings. Cancelled meetings stay (status cancelled); `sequence` grows on every
+    change."""
+
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        start = end = None
+        if self.action == "list":
+            start = self._time_param("from")
+            end = self._time_param("to")
+        qs = selectors.meetings_for_team(self.team, start=start, end=end)
+        wanted = self.request.query_params.get("status") if self.action == "list" else None
+        if wanted:
+            if wanted not in MeetingStatus.values:
+                raise serializers.ValidationError(
+                    {"status": [f"Use one of: {', '.join(MeetingStatus.values)}."]}
+                )
+            qs = qs.filter(status=wanted)
+        return qs
+
+    def _time_param(self, name: str) -> datetime | None:
+        value = self.request.query_params.get(name)
+        if not value:
+            return None
+        try:
+            parsed = DateOrDateTimeField().to_internal_value(value)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({name: exc.detail}) from exc
+        if isinstance(parsed, datetime):
+            return parsed
+        tz_name = selectors.user_timezone(request_user(self.request), self.team)
+        return datetime.combine(parsed, time(0), ZoneInfo(tz_name))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from",
+                OpenApiTypes.STR,
+                description="Meetings ending after this date (YYYY-MM-DD, your zone) or time.",
+            ),
+            OpenApiParameter(
+                "to",
+                OpenApiTypes.STR,
+                description="Meetings starting before this date (YYYY-MM-DD) or time.",
+            ),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=MeetingStatus.values),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=MeetingCreateSerializer,
+        responses={201: MeetingBookedSerializer, 409: MEETING_CONFLICTS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = MeetingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        booking = services.meeting_create(
+            team=self.team, organizer=request_user(request), **serializer.validated_data
+        )
+        return Response(_booked(booking), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MeetingUpdateSerializer,
+        responses={200: MeetingBookedSerializer, 409: MEETING_CONFLICTS},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        meeting = self.get_object()
+        serializer = MeetingUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        booking = services.meeting_update(meeting=meeting, **serializer.validated_data)
+        return Response(_booked(booking))
+
+    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        meeting = services.meeting_cancel(meeting=self.get_object())
+        return Response(MeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data)
+
+
+# --- busy-sources/ -----------------------------------------------------------------------------
+
+
+class BusySourceSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="upload or url.")
+
+    class Meta:
+        model = BusySource
+        fields = [
+            "id",
+            "kind",
+            "url",
+            "filename",
+            "last_imported_at",
+            "last_attempt_at",
+            "last_error",
+            "interval_count",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class BusySourceImportedSerializer(BusySourceSerializer):
+    imported = serializers.IntegerField(
+        read_only=True, help_text="Busy intervals imported (recurrences expanded)."
+    )
+
+    class Meta(BusySourceSerializer.Meta):
+        fields = [*BusySourceSerializer.Meta.fields, "imported"]
+        read_only_fields = fields
+
+
+class BusyUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An .ics export, at most 2 MB.")
+
+
+class BusyUrlSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        max_length=1000, help_text="An http(s):// or webcal:// address of an .ics feed."
+    )
+
+
+BUSY_IMPORT_FAILED = OpenApiResponse(
+    inline_serializer(
+        "BusyImportFailed",
+        {
+            "detail": serializers.CharField(help_text="Why, in words (the parser's reason)."),
+            "code": serializers.CharField(),
+        },
+    ),
+    description="The calendar could not be imported; what was imported before is kept.",
+)
+
+
+def _import_failed(exc: services.BusyImportFailed) -> Response:
+    return Response(
+        {"detail": exc.reason, "code": "busy_import_failed"}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+def _imported(source: BusySource, code: int = status.HTTP_201_CREATED) -> Response:
+    data = dict(BusySourceSerializer(source).data)
+    data["imported"] = source.interval_count
+    return Response(data, status=code)
+
+
+@extend_schema(tags=["schedule"])
+class BusySourceViewSet(
+    TeamScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your own busy calendars in this team: an uploaded .ics and any calendar URLs. Nobody
+    else sees them (a calendar URL is often a secret)."""
+
+    serializer_class = BusySourceSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[BusySource]:
+        return selectors.busy_sources_for(self.team, request_user(self.request))
+
+    @extend_schema(
+        request={
+            "multipart/form-data": BusyUploadSerializer,
+            "application/json": BusyUrlSerializer,
+        },
+        responses={201: BusySourceImportedSerializer, 400: BUSY_IMPORT_FAILED},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request_user(request)
+        try:
+            if "file" in request.FILES:
+                upload = BusyUploadSerializer(data=request.data)
+                upload.is_valid(raise_exception=True)
+                source = services.busy_source_import_file(
+                    team=self.team, user=user, file=upload.validated_data["file"]
+                )
+            elif "url" in request.data:
+                link = BusyUrlSerializer(data=request.data)
+                link.is_valid(raise_exception=True)
+                source = services.busy_source_add_url(
+                    team=self.team, user=user, url=link.validated_data["url"]
+                )
+            else:
+                return Response(
+                    {"detail": "Send an .ics file (multipart field `file`) or a calendar `url`."},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        except services.BusyImportFailed as exc:
+            return _import_failed(exc)
+        return _imported(source)
+
+    @extend_schema(
+        request=None, responses={200: BusySourceImportedSerializer, 400: BUSY_IMPORT_FAILED}
+    )
+    @action(detail=True, methods=["post"])
+    def refresh(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            source = services.busy_source_refresh(source=self.get_object())
+        except services.BusyImportFailed as exc:
+            return _import_failed(exc)
+        return _imported(source, status.HTTP_200_OK)
+
+    def perform_destroy(self, instance: BusySource) -> None:
+        services.busy_source_delete(source=instance)
+
+
+# --- maker-report/ and rebalance/ ---------------------------------------------------------------
+
+WEEK_PARAM = OpenApiParameter(
+    "week",
+    OpenApiTypes.STR,
+    description="An ISO week, YYYY-Www (e.g. 2025-W07); default: this week in the team's zone.",
+)
+
+
+def _week(request: Request, team: Any) -> date:
+    return selectors.parse_week(
+        request.query_params.get("week"), today=selectors.team_today(team, timezone.now())
+    )
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    focus_hours = serializers.FloatField()
+    meetings = serializers.IntegerField()
+    maker_friendly_meetings = serializers.IntegerField()
+    interrupts = serializers.IntegerField()
+
+
+class ReportTotalsSerializer(serializers.Serializer):
+    focus_hours = serializers.FloatField()
+    meetings = serializers.IntegerField()
+    maker_friendly_percent = serializers.FloatField(allow_null=True)
+    interrupts = serializers.IntegerField()
+
+
+class PersonReportSerializer(ReportTotalsSerializer):
+    username = serializers.CharField()
+    timezone = serializers.CharField()
+    focus_hours_delta = serializers.FloatField(help_text="Change from the week before.")
+    days = DaySerializer(many=True)
+
+
+class MakerReportSerializer(ReportTotalsSerializer):
+    week = serializers.CharField()
+    week_start = serializers.DateField()
+    team_timezone = serializers.CharField()
+    focus_hours_delta = serializers.FloatField(help_text="Change from the week before.")
+    previous = ReportTotalsSerializer(help_text="The week before, for comparison.")
+    days = DaySerializer(many=True)
+    people = PersonReportSerializer(many=True)
+
+
+def _days(days: tuple[engine.DayMetrics, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": d.day.isoformat(),
+            "focus_hours": _hours(d.focus_minutes),
+            "meetings": d.meetings,
+            "maker_friendly_meetings": d.maker_friendly_meetings,
+            "interrupts": d.interrupts,
+        }
+        for d in days
+    ]
+
+
+def _totals(report: engine.MakerReport | engine.PersonWeek) -> dict[str, Any]:
+    return {
+        "focus_hours": _hours(report.focus_minutes),
+        "meetings": report.meetings,
+        "maker_friendly_percent": _percent(report.maker_friendly_percent),
+        "interrupts": report.interrupts,
+    }
+
+
+def maker_report_payload(report: selectors.WeekReport) -> dict[str, Any]:
+    current = report.current
+    return {
+        "week": selectors.week_label(report.week_start),
+        "week_start": report.week_start.isoformat(),
+        "team_timezone": current.team_timezone,
+        **_totals(current),
+        "focus_hours_delta": _hours(report.delta_focus_minutes),
+        "previous": _totals(report.previous),
+        "days": _days(current.days),
+        "people": [
+            {
+                "username": username,
+                "timezone": person.timezone,
+                **_totals(person),
+                "focus_hours_delta": _hours(report.person_delta(username)),
+                "days": _days(person.days),
+            }
+            for username, person in current.people.items()
+        ],
+    }
+
+
+@extend_schema(tags=["schedule"])
+class MakerReportView(TeamScopedMixin, generics.GenericAPIView):
+    """Focus hours per person and day (uninterrupted blocks of at least the policy's minimum),
+    % of meetings in maker-friendly windows and interrupts, with the change from last week."""
+
+    serializer_class = MakerReportSerializer
+
+    @extend_schema(parameters=[WEEK_PARAM], responses=MakerReportSerializer)
+    def get(self, request: Request, team_slug: str) -> Response:
+        report = selectors.maker_report(self.team, _week(request, self.team))
+        return Response(maker_report_payload(report))
+
+
+class MoveSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(help_text="The meeting's id.")
+    title = serializers.CharField()
+    old_start = serializers.DateTimeField()
+    old_end = serializers.DateTimeField()
+    new_start = serializers.DateTimeField()
+    new_end = serializers.DateTimeField()
+    focus_gain_minutes = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class RebalanceSerializer(serializers.Serializer):
+    week = serializers.CharField()
+    suggestions = MoveSerializer(many=True)
+
+
+@extend_schema(tags=["schedule"])
+class RebalanceView(TeamScopedMixin, generics.GenericAPIView):
+    """Suggested moves of this week's meetings that give the team focus time back without
+    conflicts. Apply one with PATCH meetings/<id>/ {start, end}."""
+
+    serializer_class = RebalanceSerializer
+
+    @extend_schema(parameters=[WEEK_PARAM], responses=RebalanceSerializer)
+    def get(self, request: Request, team_slug: str) -> Response:
+        monday = _week(request, self.team)
+        suggestions = selectors.rebalance(self.team, monday, now=timezone.now())
+        return Response(
+            {
+                "week": selectors.week_label(monday),
+                "suggestions": [
+                    {
+                        "meeting": s.meeting.pk,
+                        "title": s.move.title,
+                        "old_start": s.move.old_start.isoformat(),
+                        "old_end": s.move.old_end.isoformat(),
+                        "new_start": s.move.new_start.isoformat(),
+                        "new_end": s.move.new_end.isoformat(),
+                        "focus_gain_minutes": s.move.focus_gain_minutes,
+                        "reasons": list(s.move.reasons),
+                    }
+                    for s in suggestions
+                ],
+            }
+        )

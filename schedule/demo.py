@@ -1,0 +1,173 @@
+"""The demo team's maker schedule: a policy, busy calendars imported from generated .ics files
+through the real import service, and two weeks of meetings booked through the engine's best
+proposal (last week, for the week-over-week report, and this week); a meeting that fits no
+maker-friendly slot that day takes the least bad one, flagged. Running it twice adds nothing:
+a meeting with the same title on the same day is left alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractUser, User
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from teams.models import Team
+from teams.rules import RuleViolation
+from teams.services import profile_for, profile_update
+
+from . import selectors, services
+from .demo_calendars import demo_calendar_ics
+from .models import MakerPolicy, Meeting, MeetingStatus
+
+CALENDAR_PEOPLE = ("lena", "sam", "priya", "tom")
+
+
+@dataclass(frozen=True)
+class DemoMeeting:
+    title: str
+    weekday: int  # 0 = Monday
+    minutes: int
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    # An explicit team-local time booked over maker time: something for rebalance to fix.
+    forced_at: time | None = None
+    this_week_only: bool = False
+
+
+EVERYONE = ("lena", "sam", "priya", "tom")
+EUROPE = ("lena", "sam", "priya")
+
+WEEK = [
+    *(DemoMeeting("Standup", day, 15, EVERYONE) for day in range(5)),
+    DemoMeeting("Planning", 0, 45, EVERYONE, ("vic",)),
+    DemoMeeting("1:1 Lena / Sam", 1, 30, ("lena", "sam")),
+    DemoMeeting("1:1 Lena / Priya", 2, 30, ("lena", "priya")),
+    DemoMeeting("1:1 Lena / Tom", 3, 30, ("lena", "tom")),
+    DemoMeeting("Model review", 3, 60, EUROPE, ("tom",)),
+    DemoMeeting("Retro", 4, 45, EVERYONE),
+    DemoMeeting(
+        "Vendor call", 2, 30, ("lena", "priya"), forced_at=time(11, 0), this_week_only=True
+    ),
+]
+
+
+def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None:
+    users = {name: cast(User, user) for name, user in people.items()}
+    if not MakerPolicy.objects.filter(team=team).exists():
+        # Two-hour windows: Paris, London and an early-starting New York then share
+        # 14:00-15:00 Paris time, right after lunch in Europe and early morning in New York.
+        services.maker_policy_update(team=team, window_minutes=120)
+    tom = users.get("tom")
+    if tom is not None and profile_for(tom).workday_start is None:
+        # Tom starts early to overlap with Europe: his own hours, not the team's.
+        profile_update(
+            user=tom,
+            workday_start=time(8),
+            workday_end=time(17),
+            fields={"workday_start", "workday_end"},
+        )
+
+    zone = ZoneInfo(team.timezone)
+    today = timezone.now().astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    last_monday = monday - timedelta(weeks=1)
+
+    for seed_number, username in enumerate(CALENDAR_PEOPLE):
+        user = users.get(username)
+        if user is None:
+            continue
+        data = demo_calendar_ics(
+            username=username,
+            timezone=selectors.user_timezone(user, team),
+            start=last_monday,
+            weeks=6,
+            seed=seed_number,
+        )
+        source = services.busy_source_import_file(
+            team=team, user=user, file=ContentFile(data, name=f"{username}-calendar.ics")
+        )
+        stdout.write(f"  {username}: {source.interval_count} busy intervals imported")
+
+    booked = kept = 0
+    skipped: list[str] = []
+    forced: list[str] = []
+    organizer = users["lena"]
+    for week_monday in (last_monday, monday):
+        for item in WEEK:
+            if item.this_week_only and week_monday != monday:
+                continue
+            day = week_monday + timedelta(days=item.weekday)
+            outcome = _book(team, organizer, item, day, zone)
+            booked += outcome in ("booked", "forced")
+            kept += outcome == "kept"
+            what = f"{item.title} {day:%a %d %b}"
+            if outcome == "forced":
+                forced.append(what)
+            elif outcome == "skipped":
+                skipped.append(what)
+    stdout.write(f"  meetings: {booked} booked, {kept} already there")
+    if forced:
+        stdout.write(f"  only in maker time (booked, flagged): {', '.join(forced)}")
+    if skipped:
+        stdout.write(f"  no free slot that day (not booked): {', '.join(skipped)}")
+
+
+def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneInfo) -> str:
+    day_start = datetime.combine(day, time(0), zone)
+    day_end = day_start + timedelta(days=1)
+    if Meeting.objects.filter(
+        team=team,
+        title=item.title,
+        status=MeetingStatus.CONFIRMED,
+        start__gte=day_start,
+        start__lt=day_end,
+    ).exists():
+        return "kept"
+    try:
+        if item.forced_at is not None:
+            start = datetime.combine(day, item.forced_at, zone)
+            services.meeting_create(
+                team=team,
+                organizer=organizer,
+                title=item.title,
+                start=start,
+                end=start + timedelta(minutes=item.minutes),
+                attendees=item.required,
+                optional_attendees=item.optional,
+                override_maker_time=True,
+            )
+            return "booked"
+        for allow_maker_time in (False, True):
+            # What a real organiser does: a maker-friendly slot if there is one that day,
+            # else the least bad one, booked flagged (and offered to rebalance).
+            result = selectors.propose_slots(
+                team,
+                duration_minutes=item.minutes,
+                attendees=list(item.required),
+                optional_attendees=list(item.optional),
+                earliest=day_start,
+                latest=day_end,
+                allow_maker_time=allow_maker_time,
+                limit=1,
+            )
+            if result.proposals:
+                best = result.proposals[0]
+                services.meeting_create(
+                    team=team,
+                    organizer=organizer,
+                    title=item.title,
+                    start=best.start,
+                    end=best.end,
+                    attendees=item.required,
+                    optional_attendees=item.optional,
+                    override_maker_time=best.interrupts_maker_time,
+                )
+                return "forced" if best.interrupts_maker_time else "booked"
+    except RuleViolation:
+        pass
+    return "skipped"

@@ -1,0 +1,689 @@
+"""Every write to the maker schedule goes through here: the policy, meetings and busy time.
+
+Rules enforced here (SPEC sections 1-2): a meeting is no longer than the policy allows
+(`meeting_too_long`), its required attendees are free (`slot_conflict`) and not in their
+maker time unless the organiser forces it, which is then flagged (`maker_time`); a meeting is
+cancelled, never deleted, and its `sequence` grows on every change. A failed busy-time import
+never loses what was imported before.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from teams.models import Membership, Team
+from teams.rules import RuleViolation
+from teams.services import lock_team
+
+from . import engine
+from .ics_import import MAX_ICS_BYTES, IcsImportError, parse_busy_ics
+from .ics_import import BusyInterval as ParsedInterval
+from .models import (
+    BusyInterval,
+    BusySource,
+    BusySourceKind,
+    MakerPolicy,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+)
+from .selectors import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    engine_person,
+    engine_policy,
+    import_horizon,
+    meeting_too_long_message,
+    member_timezone,
+    policy_for,
+    within_planning_years,
+)
+
+# --- Maker policy ---------------------------------------------------------------------------
+
+POLICY_FIELDS = frozenset(
+    {
+        "workday_start",
+        "workday_end",
+        "lunch_start",
+        "lunch_end",
+        "window_minutes",
+        "max_meeting_minutes",
+        "max_attendees",
+        "min_focus_block_minutes",
+        "meeting_free_weekdays",
+    }
+)
+
+
+@transaction.atomic
+def maker_policy_update(*, team: Team, **fields: Any) -> MakerPolicy:
+    """Change the team's maker policy (created with the defaults on first use).
+
+    The workday starts before it ends, lunch lies inside it, and every length is positive;
+    the database holds the same rules as check constraints.
+    """
+    unknown = set(fields) - POLICY_FIELDS
+    if unknown:
+        raise TypeError(f"maker_policy_update() got unexpected fields: {sorted(unknown)}")
+    team = lock_team(team)
+    policy, _ = MakerPolicy.objects.get_or_create(team=team)
+    for name, value in fields.items():
+        if name == "meeting_free_weekdays" and isinstance(value, list | tuple | set | frozenset):
+            value = sorted(value)
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A booked (or changed) meeting and the warnings a person should read about it."""
+
+    meeting: Meeting
+    warnings: list[str] = field(default_factory=list)
+
+
+def _resolve_attendees(
+    team: Team, required: Sequence[str], optional: Sequence[str]
+) -> tuple[list[Membership], list[Membership]]:
+    """Usernames -> memberships of this team (with user and profile), or a ValidationError."""
+    errors: dict[str, list[str]] = {}
+    required = list(dict.fromkeys(required))
+    optional = [u for u in dict.fromkeys(optional)]
+    if not required:
+        errors["attendees"] = ["Invite at least one required attendee."]
+    both = sorted(set(required) & set(optional))
+    if both:
+        errors["optional_attendees"] = [f"{', '.join(both)} cannot be both required and optional."]
+    memberships = {
+        m.user.username: m
+        for m in Membership.objects.filter(
+            team=team, user__username__in=[*required, *optional]
+        ).select_related("user", "user__profile")
+    }
+    for name, usernames in (("attendees", required), ("optional_attendees", optional)):
+        strangers = [u for u in usernames if u not in memberships]
+        if strangers:
+            errors.setdefault(name, []).append(
+                f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not "
+                f"a member of {team.name}."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return [memberships[u] for u in required], [memberships[u] for u in optional]
+
+
+def _check_times(start: datetime, end: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, datetime):
+            errors[name] = ["Give a date and time."]
+        elif timezone.is_naive(value):
+            errors[name] = ["Give the time with its UTC offset, e.g. 2025-03-04T13:00:00+01:00."]
+        elif not within_planning_years(value.date()):
+            errors[name] = [f"Pick a date between {FIRST_YEAR} and {LAST_YEAR}."]
+    if errors:
+        raise ValidationError(errors)
+    if end <= start:
+        raise ValidationError({"end": ["A meeting must end after it starts."]})
+    if end - start > timedelta(days=1):
+        raise ValidationError({"end": ["A meeting cannot last longer than a day."]})
+
+
+def _local(dt: datetime, tz_name: str) -> datetime:
+    return dt.astimezone(ZoneInfo(tz_name))
+
+
+def _city(tz_name: str) -> str:
+    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _span_words(start: datetime, end: datetime, tz_name: str) -> str:
+    a, b = _local(start, tz_name), _local(end, tz_name)
+    day = f"{a:%a} {a.day} {a:%b}"
+    return f"{day} {a:%H:%M}-{b:%H:%M} {_city(tz_name)} time"
+
+
+def _conflicts(
+    *,
+    team: Team,
+    people: Sequence[Membership],
+    start: datetime,
+    end: datetime,
+    exclude: Meeting | None,
+) -> list[dict[str, Any]]:
+    """What each person already has in [start, end): meetings in any team, and busy time
+    imported into this team. Titles of other teams' meetings and of imported events are not
+    shown to this team."""
+    users = {m.user_id: m for m in people}
+    found: list[dict[str, Any]] = []
+    clashes = (
+        MeetingAttendee.objects.filter(
+            user_id__in=users,
+            meeting__status=MeetingStatus.CONFIRMED,
+            meeting__start__lt=end,
+            meeting__end__gt=start,
+        )
+        .select_related("meeting")
+        .order_by("meeting__start", "user_id")
+    )
+    if exclude is not None:
+        clashes = clashes.exclude(meeting=exclude)
+    for row in clashes:
+        member = users[row.user_id]
+        meeting = row.meeting
+        what = f"“{meeting.title}”" if meeting.team_id == team.pk else "another team's meeting"
+        found.append(
+            {
+                "username": member.user.username,
+                "what": what,
+                "start": meeting.start,
+                "end": meeting.end,
+            }
+        )
+    busy = BusyInterval.objects.filter(
+        source__team=team, user_id__in=users, start__lt=end, end__gt=start
+    ).order_by("start", "user_id")
+    for interval in busy:
+        member = users[interval.user_id]
+        found.append(
+            {
+                "username": member.user.username,
+                "what": "busy in their calendar",
+                "start": interval.start,
+                "end": interval.end,
+            }
+        )
+    return found
+
+
+def _conflict_sentence(conflicts: list[dict[str, Any]], tzs: dict[str, str]) -> str:
+    parts = []
+    for c in conflicts[:4]:
+        when = _span_words(c["start"], c["end"], tzs[c["username"]])
+        if c["what"].startswith("busy"):
+            parts.append(f"{c['username']} is busy in their calendar ({when})")
+        else:
+            parts.append(f"{c['username']} is in {c['what']} ({when})")
+    more = f" and {len(conflicts) - 4} more" if len(conflicts) > 4 else ""
+    return (
+        "That time clashes: " + "; ".join(parts) + more + ". Ask for proposals to find a free slot."
+    )
+
+
+def _check_slot(
+    *,
+    team: Team,
+    policy: MakerPolicy,
+    required: Sequence[Membership],
+    optional: Sequence[Membership],
+    start: datetime,
+    end: datetime,
+    override_maker_time: bool,
+    exclude: Meeting | None = None,
+) -> tuple[bool, list[str]]:
+    """The rules for a meeting at an explicit time. Returns (forced_into_maker_time, warnings)
+    or raises RuleViolation."""
+    minutes = int((end - start).total_seconds() // 60)
+    if minutes > policy.max_meeting_minutes:
+        raise RuleViolation(
+            "meeting_too_long",
+            meeting_too_long_message(minutes, policy.max_meeting_minutes),
+            max_meeting_minutes=policy.max_meeting_minutes,
+        )
+    tzs = {m.user.username: member_timezone(m, team) for m in (*required, *optional)}
+    warnings: list[str] = []
+    size = len(required) + len(optional)
+    if size > policy.max_attendees:
+        warnings.append(
+            f"{size} people invited; the team keeps meetings to {policy.max_attendees} or "
+            "fewer. Who could read the notes instead?"
+        )
+
+    conflicts = _conflicts(team=team, people=required, start=start, end=end, exclude=exclude)
+    if conflicts:
+        raise RuleViolation(
+            "slot_conflict",
+            _conflict_sentence(conflicts, tzs),
+            conflicts=[
+                {
+                    "username": c["username"],
+                    "what": c["what"],
+                    "start": c["start"].isoformat(),
+                    "end": c["end"].isoformat(),
+                }
+                for c in conflicts
+            ],
+        )
+    optional_busy = sorted(
+        {
+            c["username"]
+            for c in _conflicts(team=team, people=optional, start=start, end=end, exclude=exclude)
+        }
+    )
+    if optional_busy:
+        warnings.append(f"{', '.join(optional_busy)} (optional) already has something then.")
+
+    rules = engine_policy(policy)
+    protected: dict[str, str] = {}
+    for member in required:
+        kind = engine.window_of(start, end, engine_person(member, team, policy), rules)
+        if kind is None:
+            protected[member.user.username] = "outside_working_hours"
+        elif kind == engine.MAKER_TIME:
+            protected[member.user.username] = engine.MAKER_TIME
+    if protected and not override_maker_time:
+        phrases = []
+        for username, why in protected.items():
+            where = _span_words(start, end, tzs[username])
+            if why == engine.MAKER_TIME:
+                phrases.append(f"{username}'s maker time ({where})")
+            else:
+                phrases.append(f"outside {username}'s working hours or over lunch ({where})")
+        raise RuleViolation(
+            "maker_time",
+            "That time is in "
+            + "; ".join(phrases)
+            + ". Pick a proposed slot, or book it anyway with override_maker_time and it "
+            "will be flagged.",
+            people=protected,
+        )
+    if protected:
+        warnings.append(
+            "Booked inside protected time for "
+            + ", ".join(sorted(protected))
+            + "; the meeting is flagged."
+        )
+    return bool(protected), warnings
+
+
+def _set_attendees(
+    meeting: Meeting, required: Sequence[Membership], optional: Sequence[Membership]
+) -> None:
+    MeetingAttendee.objects.filter(meeting=meeting).delete()
+    MeetingAttendee.objects.bulk_create(
+        [MeetingAttendee(meeting=meeting, user_id=m.user_id, required=True) for m in required]
+        + [MeetingAttendee(meeting=meeting, user_id=m.user_id, required=False) for m in optional]
+    )
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    team: Team,
+    organizer: User,
+    title: str,
+    start: datetime,
+    end: datetime,
+    attendees: Sequence[str],
+    optional_attendees: Sequence[str] = (),
+    override_maker_time: bool = False,
+) -> Booking:
+    """Book a meeting at an explicit time.
+
+    Refused (RuleViolation, 409) when it is longer than the policy's maximum
+    (`meeting_too_long`), when a required attendee already has a meeting or busy time then
+    (`slot_conflict`), or when it lies in a required attendee's maker time or outside their
+    hours (`maker_time`) unless `override_maker_time`, which books it flagged. The team row
+    is locked first, so two bookings of the same person at the same time cannot both win.
+    """
+    _check_times(start, end)
+    title = (title or "").strip()
+    required, optional = _resolve_attendees(team, attendees, optional_attendees)
+    team = lock_team(team)
+    policy = policy_for(team)
+    forced, warnings = _check_slot(
+        team=team,
+        policy=policy,
+        required=required,
+        optional=optional,
+        start=start,
+        end=end,
+        override_maker_time=override_maker_time,
+    )
+    meeting = Meeting(
+        team=team,
+        title=title,
+        start=start,
+        end=end,
+        organizer=organizer,
+        forced_into_maker_time=forced,
+    )
+    meeting.full_clean()
+    meeting.save()
+    _set_attendees(meeting, required, optional)
+    return Booking(meeting, warnings)
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    title: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    attendees: Sequence[str] | None = None,
+    optional_attendees: Sequence[str] | None = None,
+    override_maker_time: bool = False,
+) -> Booking:
+    """Change a meeting; its `sequence` grows by one when anything changed.
+
+    A new time or new attendees are checked again like a new booking (conflicts other than
+    the meeting itself, maker time, maximum length). A cancelled meeting cannot change.
+    """
+    team = lock_team(meeting.team)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise RuleViolation(
+            "meeting_cancelled", f"“{meeting.title}” is cancelled; book a new meeting instead."
+        )
+    current = list(meeting.attendance.select_related("user", "user__profile"))
+    new_start = start if start is not None else meeting.start
+    new_end = end if end is not None else meeting.end
+    _check_times(new_start, new_end)
+    if attendees is None:
+        attendees = [a.user.username for a in current if a.required]
+    if optional_attendees is None:
+        optional_attendees = [a.user.username for a in current if not a.required]
+    required, optional = _resolve_attendees(team, attendees, optional_attendees)
+
+    before_people = {(a.user_id, a.required) for a in current}
+    after_people = {(m.user_id, True) for m in required} | {(m.user_id, False) for m in optional}
+    times_changed = (new_start, new_end) != (meeting.start, meeting.end)
+    people_changed = before_people != after_people
+    new_title = meeting.title if title is None else title.strip()
+    if not (times_changed or people_changed or new_title != meeting.title):
+        return Booking(meeting, [])
+
+    warnings: list[str] = []
+    if times_changed or people_changed:
+        forced, warnings = _check_slot(
+            team=team,
+            policy=policy_for(team),
+            required=required,
+            optional=optional,
+            start=new_start,
+            end=new_end,
+            override_maker_time=override_maker_time,
+            exclude=meeting,
+        )
+        meeting.forced_into_maker_time = forced
+    meeting.title = new_title
+    meeting.start, meeting.end = new_start, new_end
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    if people_changed:
+        _set_attendees(meeting, required, optional)
+    return Booking(meeting, warnings)
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting) -> Meeting:
+    """Cancel a meeting: it stays (calendar feeds show it as cancelled), its time is free
+    again, and its sequence grows. Cancelling twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        return meeting
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+# --- Busy time ------------------------------------------------------------------------------
+
+FETCH_TIMEOUT_SECONDS = 10.0
+
+
+class BusyImportFailed(ValidationError):
+    """An import that did not happen; `reason` is the sentence shown to the person."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, code="busy_import_failed")
+        self.reason = reason
+
+
+def _member(team: Team, user: User) -> Membership:
+    membership = (
+        Membership.objects.filter(team=team, user=user).select_related("user__profile").first()
+    )
+    if membership is None:
+        raise ValidationError(f"{user.username} is not a member of {team.name}.")
+    return membership
+
+
+def _too_large(size: int) -> BusyImportFailed:
+    mib = 1024 * 1024
+    return BusyImportFailed(
+        f"The file is {math.ceil(size / mib * 10) / 10:.1f} MB; calendar files up to "
+        f"{MAX_ICS_BYTES // mib} MB are accepted. Export a shorter date range."
+    )
+
+
+def _parse(data: bytes, *, membership: Membership, team: Team) -> list[ParsedInterval]:
+    if len(data) > MAX_ICS_BYTES:
+        raise _too_large(len(data))
+    start, end = import_horizon(timezone.now())
+    try:
+        return parse_busy_ics(
+            data,
+            horizon_start=start,
+            horizon_end=end,
+            default_timezone=member_timezone(membership, team),
+        )
+    except IcsImportError as exc:
+        raise BusyImportFailed(str(exc)) from exc
+
+
+@transaction.atomic
+def _store_intervals(
+    *,
+    team: Team,
+    source: BusySource,
+    intervals: Iterable[ParsedInterval],
+) -> BusySource:
+    """Replace the source's busy intervals in one transaction."""
+    lock_team(team)
+    now = timezone.now()
+    is_new = source.pk is None
+    source.last_imported_at = now
+    source.last_attempt_at = now
+    source.last_error = ""
+    rows = [
+        BusyInterval(
+            source=source,
+            user_id=source.user_id,
+            start=interval.start,
+            end=interval.end,
+            summary=(interval.summary or "")[:200],
+        )
+        for interval in intervals
+        if interval.end > interval.start
+    ]
+    source.interval_count = len(rows)
+    source.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError as exc:  # the same URL added twice at once
+        raise ValidationError({"url": ["You have already added this calendar."]}) from exc
+    if not is_new:
+        BusyInterval.objects.filter(source=source).delete()
+    for row in rows:
+        row.source = source
+    BusyInterval.objects.bulk_create(rows, batch_size=500)
+    return source
+
+
+@transaction.atomic
+def _record_failure(*, source: BusySource, reason: str) -> None:
+    """Note why the last import failed; the intervals from before stay as they were."""
+    BusySource.objects.filter(pk=source.pk).update(
+        last_error=reason, last_attempt_at=timezone.now()
+    )
+    source.last_error = reason
+
+
+def busy_source_import_file(*, team: Team, user: User, file: File) -> BusySource:
+    """Import an uploaded .ics as the member's (one) uploaded calendar.
+
+    A file over MAX_ICS_BYTES or one the parser rejects raises BusyImportFailed; the intervals
+    from the previous upload stay and the source records the reason. Parsing happens before
+    the (atomic) write, so a slow file never holds the database lock.
+    """
+    membership = _member(team, user)
+    source = BusySource.objects.filter(team=team, user=user, kind=BusySourceKind.UPLOAD).first()
+    filename = (file.name or "calendar.ics").rsplit("/", 1)[-1]
+    try:
+        if file.size is not None and file.size > MAX_ICS_BYTES:
+            raise _too_large(file.size)  # refused before reading it into memory
+        file.seek(0)
+        intervals = _parse(file.read(MAX_ICS_BYTES + 1), membership=membership, team=team)
+    except BusyImportFailed as exc:
+        if source is not None:
+            _record_failure(source=source, reason=exc.reason)
+        raise
+    if source is None:
+        source = BusySource(team=team, user=user, kind=BusySourceKind.UPLOAD)
+    source.filename = filename[-255:]
+    return _store_intervals(team=team, source=source, intervals=intervals)
+
+
+def normalize_calendar_url(url: str) -> str:
+    """webcal:// is https:// spoken by calendar apps; only http(s) is fetched."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("webcal", "webcals"):
+        parts = parts._replace(scheme="https")
+    elif scheme not in ("http", "https"):
+        raise ValidationError(
+            {"url": ["Give an http://, https:// or webcal:// address of a calendar (.ics)."]}
+        )
+    if not parts.hostname:
+        raise ValidationError({"url": ["That address has no host name."]})
+    return urlunsplit(parts)
+
+
+def _check_public_host(url: str) -> None:
+    """Refuse loopback, private and link-local addresses (cloud metadata, the app's own
+    network) unless settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS says otherwise."""
+    if getattr(settings, "FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS", False):
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise BusyImportFailed(f"Could not find the calendar server {host}.") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise BusyImportFailed(
+                f"Focusboard does not fetch calendars from private or local addresses ({host})."
+            )
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise BusyImportFailed("The calendar server redirected to a non-web address.")
+        _check_public_host(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_calendar(url: str) -> bytes:
+    """GET a calendar with a timeout, reading at most MAX_ICS_BYTES + 1 bytes."""
+    _check_public_host(url)
+    opener = urllib.request.build_opener(_HttpOnlyRedirects)
+    request = urllib.request.Request(  # noqa: S310  (scheme checked: http or https only)
+        url, headers={"User-Agent": "Focusboard busy-time import", "Accept": "text/calendar"}
+    )
+    host = urlsplit(url).hostname
+    try:
+        with opener.open(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
+            data: bytes = response.read(MAX_ICS_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise BusyImportFailed(
+            f"The calendar server answered {exc.code} ({exc.reason}); check the address."
+        ) from exc
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
+            raise BusyImportFailed(
+                f"{host} did not answer within {FETCH_TIMEOUT_SECONDS:g} seconds."
+            ) from exc
+        raise BusyImportFailed(f"Could not reach {host}: {exc.reason}.") from exc
+    except TimeoutError as exc:
+        raise BusyImportFailed(
+            f"{host} did not answer within {FETCH_TIMEOUT_SECONDS:g} seconds."
+        ) from exc
+    except (OSError, ValueError) as exc:  # reset connections, malformed responses
+        raise BusyImportFailed(f"Could not read the calendar from {host}: {exc}.") from exc
+    if len(data) > MAX_ICS_BYTES:
+        raise BusyImportFailed(
+            f"The calendar at {host} is larger than {MAX_ICS_BYTES / 1_000_000:.0f} MB. "
+            "Share a smaller calendar or upload an export of a shorter period."
+        )
+    return data
+
+
+def busy_source_add_url(*, team: Team, user: User, url: str) -> BusySource:
+    """Add a calendar URL for the member and import it now.
+
+    Nothing is stored when the first fetch or parse fails (BusyImportFailed); a URL is added
+    once per member and team.
+    """
+    membership = _member(team, user)
+    url = normalize_calendar_url(url)
+    if len(url) > 1000:
+        raise ValidationError({"url": ["That address is too long."]})
+    if BusySource.objects.filter(team=team, user=user, kind=BusySourceKind.URL, url=url).exists():
+        raise ValidationError({"url": ["You have already added this calendar."]})
+    intervals = _parse(fetch_calendar(url), membership=membership, team=team)
+    source = BusySource(team=team, user=user, kind=BusySourceKind.URL, url=url)
+    return _store_intervals(team=team, source=source, intervals=intervals)
+
+
+def busy_source_refresh(*, source: BusySource) -> BusySource:
+    """Fetch a URL source again. On any failure the previous intervals stay, the reason is
+    recorded in `last_error`, and BusyImportFailed is raised."""
+    if source.kind != BusySourceKind.URL:
+        raise ValidationError("An uploaded calendar is refreshed by uploading the file again.")
+    team = source.team
+    membership = _member(team, source.user)
+    try:
+        intervals = _parse(fetch_calendar(source.url), membership=membership, team=team)
+    except BusyImportFailed as exc:
+        _record_failure(source=source, reason=exc.reason)
+        raise
+    return _store_intervals(team=team, source=source, intervals=intervals)
+
+
+@transaction.atomic
+def busy_source_delete(*, source: BusySource) -> None:
+    """Remove a calendar and the busy time imported from it."""
+    source.delete()
