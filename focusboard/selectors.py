@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from schedule.selectors import wall_status
 from teams.models import Team
 
 from .models import FocusEvent, FocusItem, FocusStatus, KioskToken, hash_token
@@ -63,9 +64,14 @@ def board(team: Team, *, with_parked: bool = True) -> Board:
 
 
 def wall_extras(team: Team, now: datetime) -> dict[str, object]:
-    """What the wall screen shows beside the focus cards. Sections whose apps have no data
-    yet are simply absent (None), never faked."""
-    return {"maker_status": None, "current_target": None, "next_milestones": []}
+    """What the wall screen shows beside the focus cards: the maker-time status from the
+    schedule. The current target and the next milestones join when the milestones app
+    has them; until then they are simply absent, never faked."""
+    return {
+        "maker_status": wall_status(team=team, now=now),
+        "current_target": None,
+        "next_milestones": [],
+    }
 
 
 def kiosk_token_lookup(secret: str) -> KioskToken | None:

@@ -352,3 +352,31 @@ def test_board_wall_and_history_queries_do_not_grow(
         services.focus_item_edit(item=item, actor=people.lead, why="w", fields={"why"})
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(path).status_code == 200
+
+
+def test_wall_says_what_the_teams_time_is_for(lead_client, people):
+    """The wall's maker-time line, in the team's zone (Europe/Paris), on a frozen clock."""
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from schedule.services import meeting_create
+
+    wednesday_11 = datetime(2026, 12, 2, 11, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    with mock.patch("django.utils.timezone.now", return_value=wednesday_11):
+        body = lead_client.get("/t/ml/wall/content/", **HX).content.decode()
+        assert "Maker time until 12:00" in body
+        meeting_create(
+            team=people.team,
+            organizer=people.lead,
+            title="Design review",
+            start=wednesday_11.replace(hour=11, minute=30),
+            end=wednesday_11.replace(hour=12),
+            attendees=["lead", "member"],
+            override_maker_time=True,
+        )
+        body = lead_client.get("/t/ml/wall/content/", **HX).content.decode()
+        assert "Maker time until 11:30" in body
+    with mock.patch("django.utils.timezone.now", return_value=wednesday_11.replace(minute=40)):
+        body = lead_client.get("/t/ml/wall/content/", **HX).content.decode()
+        assert "In a meeting until 12:00: Design review" in body
