@@ -3,6 +3,19 @@ from __future__ import annotations
 from django import forms
 
 from .models import Profile, Role, Team
+from .timezones import timezone_names
+
+
+class TimezoneInput(forms.TextInput):
+    """A text input that suggests IANA zone names as you type (the model validates)."""
+
+    template_name = "widgets/timezone.html"
+
+    def get_context(self, name, value, attrs):  # type: ignore[no-untyped-def]
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}-zones"
+        context["widget"]["timezones"] = timezone_names()
+        return context
 
 
 class TeamCreateForm(forms.ModelForm):
@@ -10,12 +23,14 @@ class TeamCreateForm(forms.ModelForm):
         model = Team
         fields = ["name", "slug", "timezone", "focus_cap"]
         help_texts = {"slug": "Letters, digits and dashes; it appears in the team's URLs."}
+        widgets = {"timezone": TimezoneInput(attrs={"autocomplete": "off"})}
 
 
 class TeamSettingsForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "timezone", "focus_cap"]
+        widgets = {"timezone": TimezoneInput(attrs={"autocomplete": "off"})}
 
 
 class MemberAddForm(forms.Form):
@@ -35,6 +50,7 @@ class ProfileForm(forms.ModelForm):
             "timezone": "Leave empty to use each team's time zone.",
         }
         widgets = {
+            "timezone": TimezoneInput(attrs={"autocomplete": "off"}),
             "workday_start": forms.TimeInput(attrs={"type": "time"}),
             "workday_end": forms.TimeInput(attrs={"type": "time"}),
             "lunch_start": forms.TimeInput(attrs={"type": "time"}),

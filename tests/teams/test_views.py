@@ -132,3 +132,12 @@ def test_me_page_saves_and_validates(people: TeamPeople, client):
 def test_unknown_team_is_404(people: TeamPeople, client, path):
     client.force_login(people.lead)
     assert client.get(path).status_code == 404
+
+
+def test_timezone_fields_suggest_iana_names(people: TeamPeople, client):
+    client.force_login(people.lead)
+    for path in ("/", "/t/ml/settings/", "/me/"):
+        body = client.get(path).content.decode()
+        assert 'list="id_timezone-zones"' in body
+        assert '<datalist id="id_timezone-zones">' in body
+        assert '<option value="Europe/Paris">' in body
