@@ -229,8 +229,8 @@ def _render_planner(
 ) -> HttpResponse:
     context = _page_context(request, access, monday, **planner)
     template = "schedule/week.html#planner" if request.htmx else "schedule/week.html"
-    # htmx swaps only 2xx answers; the person reads the error inside the planner either way.
-    return _render(request, template, context, status=200 if request.htmx else status)
+    # base.html's htmx-config swaps 400 and 409 answers too, so the status stays honest.
+    return _render(request, template, context, status=status)
 
 
 @login_required
@@ -308,6 +308,7 @@ def _refused(
         "schedule/week.html#feedback",
         {"feedback": message, "feedback_ok": False, "oob": True},
     )
+    response.status_code = status  # swapped anyway: see htmx-config in base.html
     response["HX-Reswap"] = "none"  # keep the page; only the message (out of band) changes
     return response
 
