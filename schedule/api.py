@@ -28,7 +28,7 @@ from teams.api import TeamScopedMixin, conflict, request_user
 from teams.models import Role
 
 from . import engine, selectors, services
-from .models import BusySource, MakerPolicy, Meeting, MeetingStatus
+from .models import BusySource, BusySourceKind, MakerPolicy, Meeting, MeetingStatus
 
 # --- Fields ---------------------------------------------------------------------------------
 
@@ -293,8 +293,7 @@ class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    # Plain strings in the schema: an enum named "status" would collide with other apps'.
-    status = serializers.CharField(read_only=True, help_text="confirmed or cancelled.")
+    status = serializers.ChoiceField(choices=MeetingStatus.choices, read_only=True)
     organizer = serializers.SerializerMethodField()
     attendees = serializers.SerializerMethodField(help_text="Required attendees.")
     optional_attendees = serializers.SerializerMethodField()
@@ -475,7 +474,7 @@ class MeetingViewSet(
 
 
 class BusySourceSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text="upload or url.")
+    kind = serializers.ChoiceField(choices=BusySourceKind.choices, read_only=True)
 
     class Meta:
         model = BusySource

@@ -194,6 +194,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "FocusItemStatusEnum": "focusboard.models.FocusStatus.choices",
+        "FocusEventKindEnum": "focusboard.models.FocusEventKind.choices",
+        "MeetingStatusEnum": "schedule.models.MeetingStatus.choices",
+        "BusySourceKindEnum": "schedule.models.BusySourceKind.choices",
+        "RoleEnum": "teams.models.Role.choices",
+    },
 }
 
 # --- Focusboard -----------------------------------------------------------------------------
