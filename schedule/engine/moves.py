@@ -49,8 +49,9 @@ def rebalance(
 
     Rules:
       * the meetings considered start in [week_start 00:00, +7 days) in `team_timezone`; a move
-        keeps the duration and lands on the grid between Monday 00:00 and Saturday 00:00 of that
-        week, on every attendee's working day, inside working hours and out of lunch;
+        keeps the duration and the day (in `team_timezone`): people plan around which day a
+        meeting is on, so only its time moves, on the grid, Monday to Friday, on every
+        attendee's working day, inside working hours and out of lunch;
       * `meetings` is authoritative: each one is counted once in its attendees' calendars
         (matched by exact (start, end) in Person.meetings, added when missing) and its own
         interval is taken out while its move is evaluated;
@@ -98,8 +99,11 @@ def rebalance(
     while pending and len(moves) < limit:
         for idx in pending:
             if idx not in best:
+                day = utc_datetime(current[idx][0]).astimezone(zone).date()
+                day_lo = max(week_lo, local_seconds(day, time(0), zone))
+                day_hi = min(search_hi, local_seconds(day + timedelta(days=1), time(0), zone))
                 best[idx] = _best_move(
-                    meetings[idx], current[idx], people, busy, held, policy, week_lo, search_hi
+                    meetings[idx], current[idx], people, busy, held, policy, day_lo, day_hi
                 )
         options = [(v, idx) for idx, v in best.items() if idx in pending and v is not None]
         if not options:

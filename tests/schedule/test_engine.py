@@ -574,11 +574,24 @@ def test_rebalance_never_makes_the_window_worse_and_respects_busy_time():
         busy=tuple(b for b in bob_busy if b[0].date() != thu),
         meetings=((m.start, m.end),),
     )
-    (move,) = rebalance(
-        people_of(alice, bob_free_thursday), [m], mon, POLICY, team_timezone="Europe/Paris"
+    # Thursday 13:00 would suit both, but a move keeps the meeting's day.
+    assert (
+        rebalance(
+            people_of(alice, bob_free_thursday), [m], mon, POLICY, team_timezone="Europe/Paris"
+        )
+        == []
     )
-    assert (move.new_start, move.new_end) == (paris(thu, 13), paris(thu, 13, 30))
-    assert move.focus_gain_minutes == 60  # 90 + 30 back, 30 + 30 spent on Thursday
+    bob_free_wednesday = Person(
+        "bob",
+        "Europe/Paris",
+        busy=tuple(b for b in bob_busy if b[0].date() != wed),
+        meetings=((m.start, m.end),),
+    )
+    (move,) = rebalance(
+        people_of(alice, bob_free_wednesday), [m], mon, POLICY, team_timezone="Europe/Paris"
+    )
+    assert (move.new_start, move.new_end) == (paris(wed, 13), paris(wed, 13, 30))
+    assert move.focus_gain_minutes == 120  # 13:00-14:00 was too short to count, for both
     assert move.reasons[1] == "stays right after lunch for alice (Paris) and bob (Paris)"
 
 
