@@ -28,7 +28,14 @@ from teams.api import TeamScopedMixin, conflict, request_user
 from teams.models import Role
 
 from . import engine, selectors, services
-from .models import BusySource, BusySourceKind, MakerPolicy, Meeting, MeetingStatus
+from .models import (
+    POLICY_FIELDS,
+    BusySource,
+    BusySourceKind,
+    MakerPolicy,
+    Meeting,
+    MeetingStatus,
+)
 
 # --- Fields ---------------------------------------------------------------------------------
 
@@ -121,18 +128,7 @@ class MakerPolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MakerPolicy
-        fields = [
-            "workday_start",
-            "workday_end",
-            "lunch_start",
-            "lunch_end",
-            "window_minutes",
-            "max_meeting_minutes",
-            "max_attendees",
-            "min_focus_block_minutes",
-            "meeting_free_weekdays",
-            "windows",
-        ]
+        fields = [*POLICY_FIELDS, "windows"]
 
     @extend_schema_field(
         inline_serializer(

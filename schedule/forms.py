@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import WEEKDAY_NAMES, MakerPolicy
+from .models import POLICY_FIELDS, WEEKDAY_NAMES, MakerPolicy
 from .selectors import FIRST_YEAR, LAST_YEAR, within_planning_years
 
 DURATIONS = [
@@ -111,17 +111,7 @@ class MakerPolicyForm(forms.ModelForm):
 
     class Meta:
         model = MakerPolicy
-        fields = [
-            "workday_start",
-            "workday_end",
-            "lunch_start",
-            "lunch_end",
-            "window_minutes",
-            "max_meeting_minutes",
-            "max_attendees",
-            "min_focus_block_minutes",
-            "meeting_free_weekdays",
-        ]
+        fields = list(POLICY_FIELDS)
         widgets = {
             "workday_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "workday_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

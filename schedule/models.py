@@ -34,6 +34,20 @@ def validate_weekdays(value: Any) -> None:
         raise ValidationError("A weekday is listed twice.", code="duplicate_weekdays")
 
 
+# What a lead edits on the maker policy (the services, the form and the API agree on it).
+POLICY_FIELDS = (
+    "workday_start",
+    "workday_end",
+    "lunch_start",
+    "lunch_end",
+    "window_minutes",
+    "max_meeting_minutes",
+    "max_attendees",
+    "min_focus_block_minutes",
+    "meeting_free_weekdays",
+)
+
+
 class MakerPolicy(models.Model):
     """How a team protects its makers' time (SPEC section 1, `schedule`).
 

@@ -36,6 +36,7 @@ from . import engine
 from .ics_import import MAX_ICS_BYTES, IcsImportError, parse_busy_ics
 from .ics_import import BusyInterval as ParsedInterval
 from .models import (
+    POLICY_FIELDS,
     BusyInterval,
     BusySource,
     BusySourceKind,
@@ -58,20 +59,6 @@ from .selectors import (
 
 # --- Maker policy ---------------------------------------------------------------------------
 
-POLICY_FIELDS = frozenset(
-    {
-        "workday_start",
-        "workday_end",
-        "lunch_start",
-        "lunch_end",
-        "window_minutes",
-        "max_meeting_minutes",
-        "max_attendees",
-        "min_focus_block_minutes",
-        "meeting_free_weekdays",
-    }
-)
-
 
 @transaction.atomic
 def maker_policy_update(*, team: Team, **fields: Any) -> MakerPolicy:
@@ -80,7 +67,7 @@ def maker_policy_update(*, team: Team, **fields: Any) -> MakerPolicy:
     The workday starts before it ends, lunch lies inside it, and every length is positive;
     the database holds the same rules as check constraints.
     """
-    unknown = set(fields) - POLICY_FIELDS
+    unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"maker_policy_update() got unexpected fields: {sorted(unknown)}")
     team = lock_team(team)
