@@ -3,6 +3,7 @@ and rebalance suggestions. Thin: serializers validate, services and selectors de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -565,7 +566,7 @@ class BusySourceViewSet(
                 source = services.busy_source_import_file(
                     team=self.team, user=user, file=upload.validated_data["file"]
                 )
-            elif "url" in request.data:
+            elif isinstance(request.data, Mapping) and "url" in request.data:
                 link = BusyUrlSerializer(data=request.data)
                 link.is_valid(raise_exception=True)
                 source = services.busy_source_add_url(
