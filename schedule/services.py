@@ -92,6 +92,14 @@ class Booking:
     warnings: list[str] = field(default_factory=list)
 
 
+def _lock_people(members: Sequence[Membership]) -> None:
+    """Lock the attendees' user rows, in primary-key order so two bookings never wait on
+    each other crosswise. The team lock alone serialises bookings within one team; a person
+    in two teams could otherwise be booked by both at the same instant."""
+    ids = sorted({m.user_id for m in members})
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 def _resolve_attendees(
     team: Team, required: Sequence[str], optional: Sequence[str]
 ) -> tuple[list[Membership], list[Membership]]:
@@ -340,6 +348,7 @@ def meeting_create(
     title = (title or "").strip()
     required, optional = _resolve_attendees(team, attendees, optional_attendees)
     team = lock_team(team)
+    _lock_people(required)
     policy = policy_for(team)
     forced, warnings = _check_slot(
         team=team,
@@ -395,6 +404,7 @@ def meeting_update(
     if optional_attendees is None:
         optional_attendees = [a.user.username for a in current if not a.required]
     required, optional = _resolve_attendees(team, attendees, optional_attendees)
+    _lock_people(required)
 
     before_people = {(a.user_id, a.required) for a in current}
     after_people = {(m.user_id, True) for m in required} | {(m.user_id, False) for m in optional}

@@ -62,3 +62,46 @@ def test_concurrent_bookings_of_one_person_one_wins():
     assert all(body["code"] == "slot_conflict" for code, body in results if code == 409)
     assert Meeting.objects.filter(team=team, status=MeetingStatus.CONFIRMED).count() == 1
     assert Meeting.objects.get().attendees.filter(pk=target.pk).exists()
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_two_teams_booking_the_same_person_at_once_one_wins():
+    """Someone in two teams: each team's lock alone would let both bookings through, so the
+    attendees' own rows are locked too."""
+    teams = [TeamFactory(slug=f"team{t}", timezone="Europe/Paris") for t in range(2)]
+    target = MembershipFactory(team=teams[0], role=Role.MEMBER, user__username="shared").user
+    MembershipFactory(team=teams[1], user=target, role=Role.MEMBER)
+    bookers = [
+        MembershipFactory(team=teams[i % 2], role=Role.MEMBER, user__username=f"b{i}").user
+        for i in range(THREADS)
+    ]
+    barrier = threading.Barrier(THREADS)
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def attempt(index: int) -> None:
+        try:
+            client = APIClient()
+            client.force_authenticate(bookers[index])
+            start = at(1, "13:00") + timedelta(minutes=3 * index)
+            body = {
+                "title": f"Booking {index}",
+                "start": start.isoformat(),
+                "end": (start + timedelta(minutes=30)).isoformat(),
+                "attendees": ["shared", bookers[index].username],
+            }
+            barrier.wait(timeout=10)
+            response = client.post(f"/api/v1/teams/team{index % 2}/meetings/", body, format="json")
+            with lock:
+                codes.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes) == [201] + [409] * (THREADS - 1), codes
+    assert Meeting.objects.filter(attendees=target, status=MeetingStatus.CONFIRMED).count() == 1
