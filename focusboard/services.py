@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from teams.models import FOCUS_CAP_MAX, Membership, Role, Team
@@ -60,22 +59,21 @@ def _locked_item(item: FocusItem) -> tuple[Team, FocusItem]:
 
 
 def _occupy_slot(team: Team, item: FocusItem) -> None:
-    """Make `item` active in the first free slot, refusing when the team's cap is reached."""
-    taken = set(
+    """Make `item` active in the first free slot, at the end of the board order, refusing
+    when the team's cap is reached."""
+    others = list(
         FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE)
         .exclude(pk=item.pk)
-        .values_list("slot", flat=True)
+        .values_list("slot", "position")
     )
-    if len(taken) >= team.focus_cap:
-        raise _cap_reached(team, len(taken))
+    if len(others) >= team.focus_cap:
+        raise _cap_reached(team, len(others))
+    taken = {slot for slot, _ in others}
     item.slot = next(slot for slot in range(1, FOCUS_CAP_MAX + 1) if slot not in taken)
     item.status = FocusStatus.ACTIVE
     item.activated_at = timezone.now()
     item.closed_at = None
-    last = FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE).aggregate(
-        m=Max("position")
-    )["m"]
-    item.position = 0 if last is None else last + 1
+    item.position = max((position for _, position in others), default=-1) + 1
 
 
 def _save(item: FocusItem, team: Team) -> None:
@@ -130,9 +128,16 @@ def focus_item_add(
     if status not in OPEN:
         raise ValidationError({"status": ["A new item is either active or parked."]})
     team = lock_team(team)
-    item = FocusItem(team=team, title=title.strip(), why=why.strip(), owner=owner, created_by=actor)
-    item.status = FocusStatus.PARKED
-    item.full_clean(exclude=["status"], validate_constraints=False)
+    # Built parked; _occupy_slot then puts it on the board if it was asked for and fits.
+    item = FocusItem(
+        team=team,
+        title=title.strip(),
+        why=why.strip(),
+        owner=owner,
+        created_by=actor,
+        status=FocusStatus.PARKED,
+    )
+    item.full_clean(validate_constraints=False)
     _check_owner(team, owner)
     if status == FocusStatus.ACTIVE:
         _occupy_slot(team, item)
@@ -243,19 +248,18 @@ def focus_item_swap(*, item: FocusItem, replace: FocusItem, actor: User | None) 
 
 @transaction.atomic
 def focus_item_move(*, item: FocusItem, actor: User | None, position: int) -> FocusItem:
-    """Move an active item to `position` (0-based) in the board order."""
+    """Move an active item to `position` (0-based, clamped) in the board order."""
     team, item = _locked_item(item)
     _require(item, (FocusStatus.ACTIVE,), "reordered")
     ordered = list(
         FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE)
-        .exclude(pk=item.pk)
+        .select_related("owner")
         .order_by("position", "pk")
     )
+    old_index = next(index for index, other in enumerate(ordered) if other.pk == item.pk)
+    moving = ordered.pop(old_index)
     position = max(0, min(position, len(ordered)))
-    old_index = FocusItem.objects.filter(
-        team=team, status=FocusStatus.ACTIVE, position__lt=item.position
-    ).count()
-    ordered.insert(position, item)
+    ordered.insert(position, moving)
     changed = []
     for index, other in enumerate(ordered):
         if other.position != index:
@@ -264,10 +268,9 @@ def focus_item_move(*, item: FocusItem, actor: User | None, position: int) -> Fo
     FocusItem.objects.bulk_update(changed, ["position"])
     if position != old_index:
         _record(
-            item, FocusEventKind.REORDERED, actor, position_from=old_index, position_to=position
+            moving, FocusEventKind.REORDERED, actor, position_from=old_index, position_to=position
         )
-    item.refresh_from_db()
-    return item
+    return moving
 
 
 @transaction.atomic
