@@ -613,10 +613,32 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def _web_only_opener() -> urllib.request.OpenerDirector:
+    """An opener that speaks http(s) and nothing else: build_opener() would add handlers
+    for file://, ftp:// and data: URLs."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        _HttpOnlyRedirects(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 def fetch_calendar(url: str) -> bytes:
-    """GET a calendar with a timeout, reading at most MAX_ICS_BYTES + 1 bytes."""
+    """GET a calendar with a timeout, reading at most MAX_ICS_BYTES + 1 bytes.
+
+    The address is checked here, where it is used, and not only when it was added: a URL
+    stored some other way (the admin, a restored backup) gets the same checks."""
+    try:
+        url = normalize_calendar_url(url)
+    except ValidationError as exc:
+        raise BusyImportFailed(" ".join(exc.messages)) from exc
     _check_public_host(url)
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
+    opener = _web_only_opener()
     request = urllib.request.Request(  # noqa: S310  (scheme checked: http or https only)
         url, headers={"User-Agent": "Focusboard busy-time import", "Accept": "text/calendar"}
     )

@@ -540,3 +540,26 @@ def test_people_get_the_team_policy_unless_they_override(people: TeamPeople):
     )
     assert (lead.workday_start, lead.workday_end) == (time(8), time(18))
     assert member.timezone == "Europe/Paris"  # the team's, as the profile has none
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/a.ics", "data:text/calendar,BEGIN"]
+)
+def test_fetch_refuses_non_web_schemes_whatever_stored_them(settings, url):
+    """The scheme is checked where the fetch happens, not only where a URL is added: a
+    source edited in the admin or restored from a backup must not read local files."""
+    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    with pytest.raises(services.BusyImportFailed, match="http://, https:// or webcal://"):
+        services.fetch_calendar(url)
+
+
+def test_refresh_of_a_stored_file_url_keeps_the_data_and_says_why(db, people: TeamPeople, settings):
+    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    source = BusySource.objects.create(
+        team=people.team, user=people.member, kind="url", url="file:///etc/hostname"
+    )
+    with pytest.raises(services.BusyImportFailed):
+        services.busy_source_refresh(source=source)
+    source.refresh_from_db()
+    assert "http://, https:// or webcal://" in source.last_error
+    assert not BusyInterval.objects.filter(source=source).exists()
