@@ -103,7 +103,8 @@ def membership_add(*, team: Team, username: str, role: str = Role.MEMBER) -> Mem
     return membership
 
 
-def _ensure_another_lead(team: Team, leaving: Membership) -> None:
+def ensure_another_lead(team: Team, leaving: Membership) -> None:
+    """A team always keeps at least one lead: refuse when `leaving` is its only one."""
     if leaving.role != Role.LEAD:
         return
     others = Membership.objects.filter(team=team, role=Role.LEAD).exclude(pk=leaving.pk)
@@ -122,7 +123,7 @@ def membership_change_role(*, team: Team, username: str, role: str) -> Membershi
         team=team, user__username=username
     )  # 404 if gone
     if role != Role.LEAD:
-        _ensure_another_lead(team, membership)
+        ensure_another_lead(team, membership)
     membership.role = role
     membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["role"])
@@ -136,7 +137,7 @@ def membership_remove(*, team: Team, username: str) -> None:
     membership = Membership.objects.select_related("user").get(
         team=team, user__username=username
     )  # 404 if gone
-    _ensure_another_lead(team, membership)
+    ensure_another_lead(team, membership)
     membership.delete()
 
 
