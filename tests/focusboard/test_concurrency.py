@@ -3,43 +3,19 @@ hit the API at once. Runs on the file-backed SQLite test database and on Postgre
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from focusboard import services
 from focusboard.models import FocusEvent, FocusItem, FocusStatus
 from teams.models import Team
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 THREADS = 20
-
-
-def race(n: int, request: Callable[[int], object]) -> list[object]:
-    """Run `request(i)` in n threads released at the same moment; collect the results."""
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = request(i)
-        except Exception as exc:  # surfaced in the assertions, never swallowed
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def client_for(user) -> APIClient:
