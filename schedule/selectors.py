@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -204,6 +205,28 @@ class TeamCalendar:
         return next((m for m in self.memberships if m.user.username == username), None)
 
 
+def overlapping_attendance(
+    user_ids: Iterable[int], *, start: datetime, end: datetime
+) -> QuerySet[MeetingAttendee]:
+    """These people's places in confirmed meetings of any team that overlap [start, end),
+    with the meeting: what makes a person unavailable besides their own calendar."""
+    return MeetingAttendee.objects.filter(
+        user_id__in=list(user_ids),
+        meeting__status=MeetingStatus.CONFIRMED,
+        meeting__start__lt=end,
+        meeting__end__gt=start,
+    ).select_related("meeting")
+
+
+def overlapping_busy(
+    team: Team, user_ids: Iterable[int], *, start: datetime, end: datetime
+) -> QuerySet[BusyInterval]:
+    """Busy time these people imported into this team that overlaps [start, end)."""
+    return BusyInterval.objects.filter(
+        source__team=team, user_id__in=list(user_ids), start__lt=end, end__gt=start
+    )
+
+
 def team_calendar(
     team: Team, *, start: datetime, end: datetime, policy: MakerPolicy | None = None
 ) -> TeamCalendar:
@@ -212,23 +235,14 @@ def team_calendar(
     memberships = list(members(team))
     ids = [m.user_id for m in memberships]
     busy: dict[int, list[BusyInterval]] = defaultdict(list)
-    for interval in BusyInterval.objects.filter(
-        source__team=team, user_id__in=ids, start__lt=end, end__gt=start
-    ).order_by("start"):
+    for interval in overlapping_busy(team, ids, start=start, end=end).order_by("start"):
         busy[interval.user_id].append(interval)
 
     team_meetings: dict[int, Meeting] = {}
     own: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     other: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    rows = (
-        MeetingAttendee.objects.filter(
-            user_id__in=ids,
-            meeting__status=MeetingStatus.CONFIRMED,
-            meeting__start__lt=end,
-            meeting__end__gt=start,
-        )
-        .select_related("meeting")
-        .order_by("meeting__start", "meeting_id", "-required", "user_id")
+    rows = overlapping_attendance(ids, start=start, end=end).order_by(
+        "meeting__start", "meeting_id", "-required", "user_id"
     )
     by_user = {m.user_id: m for m in memberships}
     for row in rows:

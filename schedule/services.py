@@ -53,6 +53,8 @@ from .selectors import (
     import_horizon,
     meeting_too_long_message,
     member_timezone,
+    overlapping_attendance,
+    overlapping_busy,
     policy_for,
     within_planning_years,
 )
@@ -174,15 +176,8 @@ def _conflicts(
     shown to this team."""
     users = {m.user_id: m for m in people}
     found: list[dict[str, Any]] = []
-    clashes = (
-        MeetingAttendee.objects.filter(
-            user_id__in=users,
-            meeting__status=MeetingStatus.CONFIRMED,
-            meeting__start__lt=end,
-            meeting__end__gt=start,
-        )
-        .select_related("meeting")
-        .order_by("meeting__start", "user_id")
+    clashes = overlapping_attendance(users, start=start, end=end).order_by(
+        "meeting__start", "user_id"
     )
     if exclude is not None:
         clashes = clashes.exclude(meeting=exclude)
@@ -198,9 +193,7 @@ def _conflicts(
                 "end": meeting.end,
             }
         )
-    busy = BusyInterval.objects.filter(
-        source__team=team, user_id__in=users, start__lt=end, end__gt=start
-    ).order_by("start", "user_id")
+    busy = overlapping_busy(team, users, start=start, end=end).order_by("start", "user_id")
     for interval in busy:
         member = users[interval.user_id]
         found.append(
