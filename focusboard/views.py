@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -217,11 +218,10 @@ def focus_txt(request: HttpRequest, team_slug: str) -> HttpResponse:
     if user is None:
         return redirect_to_login(request.get_full_path())
     access = team_access(user, team_slug)
-    board_now = selectors.board(access.team)
-    body = render(
-        request, "focusboard/focus.txt", {"team": access.team, "board": board_now}
-    ).content
-    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+    context = {"team": access.team, "board": selectors.board(access.team)}
+    return render(
+        request, "focusboard/focus.txt", context, content_type="text/plain; charset=utf-8"
+    )
 
 
 # --- Wall screen ----------------------------------------------------------------------------
@@ -248,10 +248,13 @@ def _reload_requested(team: Team, since: float) -> bool:
 
 
 def _since(request: HttpRequest) -> float:
+    """When the screen loaded (epoch seconds, sent back by its own polls); anything else,
+    including nan and inf, counts as now."""
     try:
-        return float(request.GET.get("since", ""))
+        since = float(request.GET.get("since", ""))
     except ValueError:
         return time.time()
+    return since if math.isfinite(since) else time.time()
 
 
 def _wall_partial(request: HttpRequest, team: Team, partial_url: str) -> HttpResponse:

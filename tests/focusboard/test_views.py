@@ -218,8 +218,11 @@ def test_reload_all_screens(lead_client, client, people):
     assert client.post("/t/ml/wall/reload/").status_code == 403
 
 
-def test_wall_partial_survives_a_garbage_since(lead_client):
-    assert lead_client.get("/t/ml/wall/content/?since=yesterday", **HX).status_code == 200
+@pytest.mark.parametrize("since", ["yesterday", "nan", "inf", "-inf", "1e400", ""])
+def test_wall_partial_survives_a_garbage_since(lead_client, since):
+    response = lead_client.get(f"/t/ml/wall/content/?since={since}", **HX)
+    assert response.status_code == 200
+    assert 'hx-get="/t/ml/wall/content/?since=' in response.content.decode()
 
 
 def create_kiosk(lead_client) -> str:
