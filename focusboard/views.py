@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from teams.forms import errors_as_sentence
 from teams.models import Role, Team
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 from teams.rules import RuleViolation
@@ -73,7 +74,9 @@ def item_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     form = FocusItemForm(request.POST, team=access.team)
     if not form.is_valid():
-        return _board_response(request, access, error=_form_error(form), status=400, add_form=form)
+        return _board_response(
+            request, access, error=errors_as_sentence(form), status=400, add_form=form
+        )
     parked = request.POST.get("status") == FocusStatus.PARKED
     try:
         services.focus_item_add(
@@ -87,15 +90,6 @@ def item_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     except ValidationError as exc:
         return _board_response(request, access, error=" ".join(exc.messages), status=400)
     return _board_response(request, access)
-
-
-def _form_error(form: FocusItemForm) -> str:
-    """The form's errors as one sentence per error, each naming its field."""
-    return " ".join(
-        f"{field.capitalize()}: {error}" if field != "__all__" else str(error)
-        for field, errors in form.errors.items()
-        for error in errors
-    )
 
 
 ACTIONS = {

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from teams.forms import errors_as_sentence
 from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 from teams.rules import RuleViolation
@@ -64,17 +65,11 @@ class ProposalView:
         return self.proposal.end
 
 
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
-    return " ".join(exc.messages)
-
-
 def _week_param(raw: str | None, today: date) -> tuple[date, str | None]:
     try:
         return selectors.parse_week(raw, today=today), None
     except ValidationError as exc:
-        return selectors.parse_week(None, today=today), _error_text(exc)
+        return selectors.parse_week(None, today=today), " ".join(exc.messages)
 
 
 def _week_url(team_slug: str, monday: date) -> str:
@@ -264,7 +259,7 @@ def propose(request: AuthedRequest, team_slug: str) -> HttpResponse:
         form.add_error("duration_minutes", exc.message)
         return _render_planner(request, access, monday, 409, propose_form=form)
     except ValidationError as exc:
-        form.add_error(None, _error_text(exc))
+        form.add_error(None, " ".join(exc.messages))
         return _render_planner(request, access, monday, 400, propose_form=form)
     return _render_planner(
         request,
@@ -323,13 +318,13 @@ def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
     usernames = list(selectors.members(team).values_list("user__username", flat=True))
     form = BookForm(request.POST, usernames=usernames)
     if not form.is_valid():
-        return _refused(request, access, monday, _form_errors(form), 400)
+        return _refused(request, access, monday, errors_as_sentence(form), 400)
     try:
         booking = services.meeting_create(team=team, organizer=request.user, **form.cleaned_data)
     except RuleViolation as exc:
         return _refused(request, access, monday, exc.message, 409)
     except ValidationError as exc:
-        return _refused(request, access, monday, _error_text(exc), 400)
+        return _refused(request, access, monday, " ".join(exc.messages), 400)
     meeting = booking.meeting
     viewer_tz = selectors.user_timezone(request.user, team)
     start = meeting.start.astimezone(ZoneInfo(viewer_tz))
@@ -342,18 +337,6 @@ def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
     return _changed(
         request, access, _monday_of(meeting.start, viewer_tz), message, reset_planner=True
     )
-
-
-def _form_errors(form: Any) -> str:
-    parts = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        parts.append(
-            f"{label or field.replace('_', ' ').capitalize()}: {' '.join(errors)}"
-            if field != "__all__"
-            else " ".join(errors)
-        )
-    return " ".join(parts) or "Check the form."
 
 
 def _meeting(access: TeamAccess, meeting_id: int) -> Meeting:
@@ -382,7 +365,7 @@ def meeting_move(request: AuthedRequest, team_slug: str, meeting_id: int) -> Htt
     monday, _ = _week_param(request.POST.get("week"), today)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _refused(request, access, monday, _form_errors(form), 400)
+        return _refused(request, access, monday, errors_as_sentence(form), 400)
     try:
         booking = services.meeting_update(
             meeting=meeting, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
@@ -390,7 +373,7 @@ def meeting_move(request: AuthedRequest, team_slug: str, meeting_id: int) -> Htt
     except RuleViolation as exc:
         return _refused(request, access, monday, exc.message, 409)
     except ValidationError as exc:
-        return _refused(request, access, monday, _error_text(exc), 400)
+        return _refused(request, access, monday, " ".join(exc.messages), 400)
     viewer_tz = ZoneInfo(selectors.user_timezone(request.user, access.team))
     start = booking.meeting.start.astimezone(viewer_tz)
     return _changed(
@@ -423,7 +406,7 @@ def busy_upload(request: AuthedRequest, team_slug: str) -> HttpResponse:
     except services.BusyImportFailed as exc:
         messages.error(request, f"Nothing imported, your earlier busy time is kept. {exc.reason}")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
             request, f"Imported {source.interval_count} busy intervals from {source.filename}."
@@ -437,7 +420,7 @@ def busy_add_url(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     form = BusyUrlForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_as_sentence(form))
         return _back(team_slug)
     try:
         source = services.busy_source_add_url(
@@ -446,7 +429,7 @@ def busy_add_url(request: AuthedRequest, team_slug: str) -> HttpResponse:
     except services.BusyImportFailed as exc:
         messages.error(request, f"The calendar was not added. {exc.reason}")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
             request, f"Added {source.display_url}: {source.interval_count} busy intervals."
@@ -473,7 +456,7 @@ def busy_refresh(request: AuthedRequest, team_slug: str, source_id: int) -> Http
     except services.BusyImportFailed as exc:
         messages.error(request, f"Refresh failed, your earlier busy time is kept. {exc.reason}")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Refreshed: {source.interval_count} busy intervals.")
     return _back(team_slug)
