@@ -41,10 +41,6 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"
     VIEWER = "viewer", "Viewer"
 
-    @property
-    def rank(self) -> int:
-        return ROLE_RANK[self]
-
 
 # Higher includes lower: a lead may do everything a member may, a member everything a viewer may.
 ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.LEAD: 2}
