@@ -109,3 +109,9 @@ def test_seed_demo_refuses_without_debug_unless_forced(db, settings):
     assert not Team.objects.filter(slug="demo").exists()
     call_command("seed_demo", "--force")
     assert Team.objects.filter(slug="demo").exists()
+
+
+def test_favicon_is_served_for_pages_without_an_icon_link(client, db):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain == [("/static/favicon.svg", 301)]
+    assert response.status_code == 200
