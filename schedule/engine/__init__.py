@@ -20,11 +20,6 @@ How it works, and why it is fast:
 from __future__ import annotations
 
 from .model import (
-    AFTER_LUNCH,
-    EARLY_MORNING,
-    END_OF_DAY,
-    MAKER_FRIENDLY_WINDOWS,
-    MAKER_TIME,
     WINDOW_RANK,
     DayMetrics,
     MakerReport,
@@ -41,6 +36,20 @@ from .model import (
 from .moves import rebalance
 from .report import maker_report
 from .slots import focus_blocks, is_free, propose, window_of
+from .windows import (
+    AFTER_LUNCH,
+    EARLY_MORNING,
+    END_OF_DAY,
+    MAKER_FRIENDLY_WINDOWS,
+    MAKER_TIME,
+    WINDOW_LABEL,
+    WINDOW_PHRASE,
+    Window,
+    day_windows,
+    is_meeting_day,
+    is_working_day,
+    wall_time,
+)
 
 __all__ = [
     "AFTER_LUNCH",
@@ -48,6 +57,8 @@ __all__ = [
     "END_OF_DAY",
     "MAKER_FRIENDLY_WINDOWS",
     "MAKER_TIME",
+    "WINDOW_LABEL",
+    "WINDOW_PHRASE",
     "WINDOW_RANK",
     "DayMetrics",
     "MakerReport",
@@ -60,10 +71,15 @@ __all__ = [
     "Proposal",
     "ProposalResult",
     "SlotRequest",
+    "Window",
+    "day_windows",
     "focus_blocks",
     "is_free",
+    "is_meeting_day",
+    "is_working_day",
     "maker_report",
     "propose",
     "rebalance",
+    "wall_time",
     "window_of",
 ]

@@ -12,14 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import (
-    AFTER_LUNCH,
-    EARLY_MORNING,
-    END_OF_DAY,
-    MAKER_TIME,
     WINDOW_RANK,
     Person,
     Policy,
 )
+from .windows import AFTER_LUNCH, EARLY_MORNING, END_OF_DAY, MAKER_TIME
 
 # Rank used for "outside working hours" when comparing a meeting's current placement.
 OUTSIDE_RANK = 4

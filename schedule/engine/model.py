@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-# Windows, best first (SPEC section 2: after lunch, then early morning, then end of day).
-AFTER_LUNCH, EARLY_MORNING, END_OF_DAY, MAKER_TIME = (
-    "after_lunch",
-    "early_morning",
-    "end_of_day",
-    "maker_time",
+from .windows import (
+    AFTER_LUNCH,
+    EARLY_MORNING,
+    END_OF_DAY,
+    MAKER_TIME,
 )
+
 WINDOW_RANK: dict[str, int] = {AFTER_LUNCH: 0, EARLY_MORNING: 1, END_OF_DAY: 2, MAKER_TIME: 3}
-MAKER_FRIENDLY_WINDOWS: frozenset[str] = frozenset({AFTER_LUNCH, EARLY_MORNING, END_OF_DAY})
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from .calendars import (
     zone_of,
 )
 from .model import (
-    MAKER_FRIENDLY_WINDOWS,
     DayMetrics,
     MakerReport,
     Person,
     PersonWeek,
     Policy,
 )
+from .windows import MAKER_FRIENDLY_WINDOWS
 
 # --------------------------------------------------------------------------------------------
 # maker_report

@@ -23,7 +23,6 @@ from .calendars import (
     windows_reason,
 )
 from .model import (
-    MAKER_TIME,
     WINDOW_RANK,
     MeetingTooLong,
     Person,
@@ -32,6 +31,7 @@ from .model import (
     ProposalResult,
     SlotRequest,
 )
+from .windows import MAKER_TIME
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
