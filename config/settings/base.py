@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
-    # Ours, in dependency order: teams <- milestones <- focusboard, teams <- schedule.
+    # Ours, in dependency order: core <- teams <- milestones <- focusboard, teams <- schedule.
+    "core",
     "teams",
     "milestones",
     "focusboard",
