@@ -4,7 +4,7 @@ and rebalance suggestions. Thin: serializers validate, services and selectors de
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,10 +25,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from teams.api import TeamScopedMixin, conflict, request_user
+from core.errors import conflict
+from core.rules import RuleCode
 from teams.models import Role
+from teams.permissions import TeamScopedMixin, request_user
 
-from . import engine, selectors, services
+from . import adapters, engine, proposals, selectors, services, weeks
 from .models import (
     POLICY_FIELDS,
     BusySource,
@@ -63,10 +65,8 @@ def _aware(value: Any, *, field_name: str = "time") -> datetime:
 
 
 def _check_years(day: date) -> None:
-    if not selectors.within_planning_years(day):
-        raise serializers.ValidationError(
-            f"Pick a date between {selectors.FIRST_YEAR} and {selectors.LAST_YEAR}."
-        )
+    if not weeks.within_planning_years(day):
+        raise serializers.ValidationError(weeks.planning_years_sentence())
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -147,7 +147,7 @@ class MakerPolicySerializer(serializers.ModelSerializer):
     def get_windows(self, policy: MakerPolicy) -> list[dict[str, str]]:
         return [
             {"kind": kind, "start": f"{a:%H:%M}", "end": f"{b:%H:%M}"}
-            for kind, a, b in selectors.policy_windows(policy)
+            for kind, a, b in adapters.policy_windows(policy)
         ]
 
 
@@ -225,29 +225,6 @@ class SlotProposalsSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-def request_range(
-    earliest: date | datetime | None, latest: date | datetime | None, tz_name: str
-) -> tuple[datetime, datetime]:
-    """Dates are whole days in the person's zone; `latest` as a date is included; nothing
-    before now is proposed."""
-    zone = ZoneInfo(tz_name)
-    now = timezone.now()
-    if earliest is None:
-        start = now
-    elif isinstance(earliest, datetime):
-        start = earliest
-    else:
-        start = datetime.combine(earliest, time(0), zone)
-    start = max(start, now)  # nobody can meet in the past
-    if latest is None:
-        end = start + timedelta(days=7)
-    elif isinstance(latest, datetime):
-        end = latest
-    else:
-        end = datetime.combine(latest + timedelta(days=1), time(0), zone)
-    return start, end
-
-
 @extend_schema(tags=["schedule"])
 class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
     """Ranked maker-friendly slots for a meeting: right after lunch, then early morning, then
@@ -260,30 +237,24 @@ class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
 
     @extend_schema(
         request=SlotRequestSerializer,
-        responses={200: SlotProposalsSerializer, 409: conflict("meeting_too_long")},
+        responses={200: SlotProposalsSerializer, 409: conflict(RuleCode.MEETING_TOO_LONG)},
     )
     def post(self, request: Request, team_slug: str) -> Response:
         serializer = SlotRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        tz_name = selectors.user_timezone(request_user(request), self.team)
-        earliest, latest = request_range(data.get("earliest"), data.get("latest"), tz_name)
-        result = selectors.propose_slots(
+        result = proposals.propose_slots(
             self.team,
+            viewer=request_user(request),
             duration_minutes=data["duration_minutes"],
             attendees=data["attendees"],
             optional_attendees=data["optional_attendees"],
-            earliest=earliest,
-            latest=latest,
+            earliest=data.get("earliest"),
+            latest=data.get("latest"),
             allow_maker_time=data["allow_maker_time"],
             limit=data["limit"],
         )
-        return Response(
-            {
-                "proposals": [ProposalSerializer(p).data for p in result.proposals],
-                "warnings": list(result.warnings),
-            }
-        )
+        return Response(SlotProposalsSerializer(result).data)
 
 
 # --- meetings/ -------------------------------------------------------------------------------
@@ -332,7 +303,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     def get_local_times(self, meeting: Meeting) -> dict[str, str]:
         return {
             a.user.username: meeting.start.astimezone(
-                ZoneInfo(selectors.user_timezone(a.user, meeting.team))
+                ZoneInfo(adapters.person_timezone(a.user, meeting.team))
             ).isoformat()
             for a in meeting.attendance.all()
         }
@@ -374,8 +345,11 @@ def _booked(booking: services.Booking) -> dict[str, Any]:
 
 
 MEETING_CONFLICTS = conflict(
-    "slot_conflict (a required attendee already has something then), maker_time (inside "
-    "maker time without override_maker_time) or meeting_too_long."
+    RuleCode.SLOT_CONFLICT,
+    RuleCode.MAKER_TIME,
+    RuleCode.MEETING_TOO_LONG,
+    note="A required attendee already has something then, or the time is inside maker time "
+    "without override_maker_time.",
 )
 
 
@@ -416,7 +390,7 @@ class MeetingViewSet(
             raise serializers.ValidationError({name: exc.detail}) from exc
         if isinstance(parsed, datetime):
             return parsed
-        tz_name = selectors.user_timezone(request_user(self.request), self.team)
+        tz_name = adapters.person_timezone(request_user(self.request), self.team)
         return datetime.combine(parsed, time(0), ZoneInfo(tz_name))
 
     @extend_schema(
@@ -606,8 +580,8 @@ WEEK_PARAM = OpenApiParameter(
 
 
 def _week(request: Request, team: Any) -> date:
-    return selectors.parse_week(
-        request.query_params.get("week"), today=selectors.team_today(team, timezone.now())
+    return weeks.parse_week(
+        request.query_params.get("week"), today=weeks.team_today(team, timezone.now())
     )
 
 
@@ -676,7 +650,7 @@ def _totals(report: engine.MakerReport | engine.PersonWeek) -> dict[str, Any]:
 def maker_report_payload(report: selectors.WeekReport) -> dict[str, Any]:
     current = report.current
     return {
-        "week": selectors.week_label(report.week_start),
+        "week": weeks.week_label(report.week_start),
         "week_start": report.week_start.isoformat(),
         "team_timezone": current.team_timezone,
         **_totals(current),
@@ -738,7 +712,7 @@ class RebalanceView(TeamScopedMixin, generics.GenericAPIView):
         suggestions = selectors.rebalance(self.team, monday, now=timezone.now())
         return Response(
             {
-                "week": selectors.week_label(monday),
+                "week": weeks.week_label(monday),
                 "suggestions": [
                     {
                         "meeting": s.meeting.pk,
