@@ -65,7 +65,7 @@ RULE_VIOLATION = inline_serializer(
     {
         "detail": serializers.CharField(help_text="A sentence a person understands."),
         "code": serializers.ChoiceField(
-            choices=[(code.value, code.value) for code in RuleCode],
+            choices=[(code.value, code.name) for code in RuleCode],
             help_text="A stable machine-readable code.",
         ),
     },

@@ -310,7 +310,12 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class MeetingBookedSerializer(MeetingSerializer):
-    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    """A meeting just booked or moved, with the warnings of that booking (from the context)."""
+
+    warnings = serializers.SerializerMethodField()
+
+    def get_warnings(self, meeting: Meeting) -> list[str]:
+        return list(self.context.get("warnings", []))
 
     class Meta(MeetingSerializer.Meta):
         fields = [*MeetingSerializer.Meta.fields, "warnings"]
@@ -339,9 +344,7 @@ class MeetingUpdateSerializer(serializers.Serializer):
 
 def _booked(booking: services.Booking) -> dict[str, Any]:
     meeting = selectors.meetings_for_team(booking.meeting.team).get(pk=booking.meeting.pk)
-    data = dict(MeetingSerializer(meeting).data)
-    data["warnings"] = booking.warnings
-    return data
+    return MeetingBookedSerializer(meeting, context={"warnings": booking.warnings}).data
 
 
 MEETING_CONFLICTS = conflict(
@@ -585,89 +588,66 @@ def _week(request: Request, team: Any) -> date:
     )
 
 
-def _hours(minutes: int) -> float:
-    return round(minutes / 60, 2)
+class HoursField(serializers.FloatField):
+    """Minutes, shown as hours with two decimals."""
+
+    def to_representation(self, minutes: int) -> float:  # type: ignore[override]
+        return round(minutes / 60, 2)
 
 
-def _percent(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+class PercentField(serializers.FloatField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value: float) -> float:  # type: ignore[override]
+        return round(value, 1)
 
 
 class DaySerializer(serializers.Serializer):
-    date = serializers.DateField()
-    focus_hours = serializers.FloatField()
+    date = serializers.DateField(source="day")
+    focus_hours = HoursField(source="focus_minutes")
     meetings = serializers.IntegerField()
     maker_friendly_meetings = serializers.IntegerField()
     interrupts = serializers.IntegerField()
 
 
 class ReportTotalsSerializer(serializers.Serializer):
-    focus_hours = serializers.FloatField()
+    focus_hours = HoursField(source="focus_minutes")
     meetings = serializers.IntegerField()
-    maker_friendly_percent = serializers.FloatField(allow_null=True)
+    maker_friendly_percent = PercentField()
     interrupts = serializers.IntegerField()
 
 
-class PersonReportSerializer(ReportTotalsSerializer):
+class PersonReportSerializer(serializers.Serializer):
     username = serializers.CharField()
-    timezone = serializers.CharField()
-    focus_hours_delta = serializers.FloatField(help_text="Change from the week before.")
-    days = DaySerializer(many=True)
+    timezone = serializers.CharField(source="week.timezone")
+    focus_hours = HoursField(source="week.focus_minutes")
+    meetings = serializers.IntegerField(source="week.meetings")
+    maker_friendly_percent = PercentField(source="week.maker_friendly_percent")
+    interrupts = serializers.IntegerField(source="week.interrupts")
+    focus_hours_delta = HoursField(
+        source="delta_focus_minutes", help_text="Change from the week before."
+    )
+    days = DaySerializer(source="week.days", many=True)
 
 
-class MakerReportSerializer(ReportTotalsSerializer):
-    week = serializers.CharField()
+class MakerReportSerializer(serializers.Serializer):
+    week = serializers.SerializerMethodField()
     week_start = serializers.DateField()
-    team_timezone = serializers.CharField()
-    focus_hours_delta = serializers.FloatField(help_text="Change from the week before.")
+    team_timezone = serializers.CharField(source="current.team_timezone")
+    focus_hours = HoursField(source="current.focus_minutes")
+    meetings = serializers.IntegerField(source="current.meetings")
+    maker_friendly_percent = PercentField(source="current.maker_friendly_percent")
+    interrupts = serializers.IntegerField(source="current.interrupts")
+    focus_hours_delta = HoursField(
+        source="delta_focus_minutes", help_text="Change from the week before."
+    )
     previous = ReportTotalsSerializer(help_text="The week before, for comparison.")
-    days = DaySerializer(many=True)
+    days = DaySerializer(source="current.days", many=True)
     people = PersonReportSerializer(many=True)
 
-
-def _days(days: tuple[engine.DayMetrics, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": d.day.isoformat(),
-            "focus_hours": _hours(d.focus_minutes),
-            "meetings": d.meetings,
-            "maker_friendly_meetings": d.maker_friendly_meetings,
-            "interrupts": d.interrupts,
-        }
-        for d in days
-    ]
-
-
-def _totals(report: engine.MakerReport | engine.PersonWeek) -> dict[str, Any]:
-    return {
-        "focus_hours": _hours(report.focus_minutes),
-        "meetings": report.meetings,
-        "maker_friendly_percent": _percent(report.maker_friendly_percent),
-        "interrupts": report.interrupts,
-    }
-
-
-def maker_report_payload(report: selectors.WeekReport) -> dict[str, Any]:
-    current = report.current
-    return {
-        "week": weeks.week_label(report.week_start),
-        "week_start": report.week_start.isoformat(),
-        "team_timezone": current.team_timezone,
-        **_totals(current),
-        "focus_hours_delta": _hours(report.delta_focus_minutes),
-        "previous": _totals(report.previous),
-        "days": _days(current.days),
-        "people": [
-            {
-                "username": username,
-                "timezone": person.timezone,
-                **_totals(person),
-                "focus_hours_delta": _hours(report.person_delta(username)),
-                "days": _days(person.days),
-            }
-            for username, person in current.people.items()
-        ],
-    }
+    def get_week(self, report: selectors.WeekReport) -> str:
+        return weeks.week_label(report.week_start)
 
 
 @extend_schema(tags=["schedule"])
@@ -680,18 +660,18 @@ class MakerReportView(TeamScopedMixin, generics.GenericAPIView):
     @extend_schema(parameters=[WEEK_PARAM], responses=MakerReportSerializer)
     def get(self, request: Request, team_slug: str) -> Response:
         report = selectors.maker_report(self.team, _week(request, self.team))
-        return Response(maker_report_payload(report))
+        return Response(MakerReportSerializer(report).data)
 
 
 class MoveSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField(help_text="The meeting's id.")
-    title = serializers.CharField()
-    old_start = serializers.DateTimeField()
-    old_end = serializers.DateTimeField()
-    new_start = serializers.DateTimeField()
-    new_end = serializers.DateTimeField()
-    focus_gain_minutes = serializers.IntegerField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    meeting = serializers.IntegerField(source="meeting.pk", help_text="The meeting's id.")
+    title = serializers.CharField(source="move.title")
+    old_start = serializers.DateTimeField(source="move.old_start")
+    old_end = serializers.DateTimeField(source="move.old_end")
+    new_start = serializers.DateTimeField(source="move.new_start")
+    new_end = serializers.DateTimeField(source="move.new_end")
+    focus_gain_minutes = serializers.IntegerField(source="move.focus_gain_minutes")
+    reasons = serializers.ListField(source="move.reasons", child=serializers.CharField())
 
 
 class RebalanceSerializer(serializers.Serializer):
@@ -711,20 +691,5 @@ class RebalanceView(TeamScopedMixin, generics.GenericAPIView):
         monday = _week(request, self.team)
         suggestions = selectors.rebalance(self.team, monday, now=timezone.now())
         return Response(
-            {
-                "week": weeks.week_label(monday),
-                "suggestions": [
-                    {
-                        "meeting": s.meeting.pk,
-                        "title": s.move.title,
-                        "old_start": s.move.old_start.isoformat(),
-                        "old_end": s.move.old_end.isoformat(),
-                        "new_start": s.move.new_start.isoformat(),
-                        "new_end": s.move.new_end.isoformat(),
-                        "focus_gain_minutes": s.move.focus_gain_minutes,
-                        "reasons": list(s.move.reasons),
-                    }
-                    for s in suggestions
-                ],
-            }
+            RebalanceSerializer({"week": weeks.week_label(monday), "suggestions": suggestions}).data
         )

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import REFUSALS, Refusal, form_refusal, refusal, validation_sentence
 from core.forms import apply_errors, errors_as_sentence
 from core.rules import RuleViolation
 from teams.models import Role
@@ -60,7 +61,7 @@ def _week_param(raw: str | None, today: date) -> tuple[date, str | None]:
     try:
         return weeks.parse_week(raw, today=today), None
     except ValidationError as exc:
-        return weeks.parse_week(None, today=today), " ".join(exc.messages)
+        return weeks.parse_week(None, today=today), validation_sentence(exc)
 
 
 def _week_url(team_slug: str, monday: date) -> str:
@@ -258,18 +259,18 @@ def _changed(
 
 
 def _refused(
-    request: AuthedRequest, access: TeamAccess, monday: date, message: str, status: int
+    request: AuthedRequest, access: TeamAccess, monday: date, refused: Refusal
 ) -> HttpResponse:
     """A rule or bad input in the way: a sentence for the person, never a 500."""
     if not request.htmx:
-        messages.error(request, message)
+        messages.error(request, refused.message)
         return redirect(_week_url(access.team.slug, monday))
     response = render(
         request,
         "schedule/week.html#feedback",
-        {"feedback": message, "feedback_ok": False, "oob": True},
+        {"feedback": refused.message, "feedback_ok": False, "oob": True},
     )
-    response.status_code = status  # swapped anyway: see htmx-config in base.html
+    response.status_code = refused.status  # swapped anyway: see htmx-config in base.html
     response["HX-Reswap"] = "none"  # keep the page; only the message (out of band) changes
     return response
 
@@ -284,13 +285,11 @@ def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
     usernames = list(selectors.members(team).values_list("user__username", flat=True))
     form = BookForm(request.POST, usernames=usernames)
     if not form.is_valid():
-        return _refused(request, access, monday, errors_as_sentence(form), 400)
+        return _refused(request, access, monday, form_refusal(form))
     try:
         booking = services.meeting_create(team=team, organizer=request.user, **form.cleaned_data)
-    except RuleViolation as exc:
-        return _refused(request, access, monday, exc.message, 409)
-    except ValidationError as exc:
-        return _refused(request, access, monday, " ".join(exc.messages), 400)
+    except REFUSALS as exc:
+        return _refused(request, access, monday, refusal(exc))
     meeting = booking.meeting
     viewer_tz = adapters.person_timezone(request.user, team)
     start = meeting.start.astimezone(ZoneInfo(viewer_tz))
@@ -331,15 +330,13 @@ def meeting_move(request: AuthedRequest, team_slug: str, meeting_id: int) -> Htt
     monday, _ = _week_param(request.POST.get("week"), today)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _refused(request, access, monday, errors_as_sentence(form), 400)
+        return _refused(request, access, monday, form_refusal(form))
     try:
         booking = services.meeting_update(
             meeting=meeting, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
         )
-    except RuleViolation as exc:
-        return _refused(request, access, monday, exc.message, 409)
-    except ValidationError as exc:
-        return _refused(request, access, monday, " ".join(exc.messages), 400)
+    except REFUSALS as exc:
+        return _refused(request, access, monday, refusal(exc))
     viewer_tz = ZoneInfo(adapters.person_timezone(request.user, access.team))
     start = booking.meeting.start.astimezone(viewer_tz)
     return _changed(

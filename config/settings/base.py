@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "schedule.models.MeetingStatus.choices",
         "BusySourceKindEnum": "schedule.models.BusySourceKind.choices",
         "RoleEnum": "teams.models.Role.choices",
+        "RuleCodeEnum": "core.rules.RuleCode",
     },
 }
 
