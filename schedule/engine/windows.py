@@ -29,6 +29,11 @@ MAKER_TIME = "maker_time"
 WINDOW_ORDER: tuple[str, ...] = (AFTER_LUNCH, EARLY_MORNING, END_OF_DAY)
 # Tiers, best first: 0 the preferred windows, 1 the last resort, 2 maker time.
 WINDOW_TIER: dict[str, int] = {AFTER_LUNCH: 0, EARLY_MORNING: 0, END_OF_DAY: 1, MAKER_TIME: 2}
+# Worse than any window: outside working hours, over lunch or on a day off. Only an existing
+# meeting can sit there (nothing is ever proposed there), so only rebalance compares with it.
+OUTSIDE_TIER = 3
+# Each kind's place in the preference order, maker time last: the tie-break inside a tier.
+WINDOW_POSITION: dict[str, int] = {kind: i for i, kind in enumerate((*WINDOW_ORDER, MAKER_TIME))}
 MAKER_FRIENDLY_WINDOWS: frozenset[str] = frozenset(WINDOW_ORDER)
 
 # How people read each kind, in a sentence ("a slot right after lunch") and as a label.
@@ -38,6 +43,7 @@ WINDOW_PHRASE: dict[str, str] = {
     END_OF_DAY: "at the end of the day",
     MAKER_TIME: "in maker time",
 }
+OUTSIDE_PHRASE = "outside working hours"
 WINDOW_LABEL: dict[str, str] = {
     AFTER_LUNCH: "after lunch",
     EARLY_MORNING: "early morning",
