@@ -19,7 +19,7 @@ from .windows import (
     WINDOW_PHRASE,
     WINDOW_POSITION,
     WINDOW_TIER,
-    day_windows,
+    day_windows_seconds,
     is_working_day,
     wall_time,
 )
@@ -129,8 +129,18 @@ class Day:
         self.free_ends = free_ends
 
 
+# One local day's working hours (minus lunch) and meeting windows, by (date, zone, workday
+# start, workday end, lunch start, lunch end): the same for everyone who shares a zone and hours.
+Frame = tuple[list[tuple[int, int]], list[tuple[str, int, int]]]
+Frames = dict[tuple[date, str, time, time, time, time], Frame]
+
+
 class Calendar:
-    """A person's merged busy time and lazily built local days."""
+    """A person's merged busy time and lazily built local days.
+
+    Calendars built for one call under one policy may share `frames`, so that a team mostly in
+    one zone works out each day's hours and windows once, not once per person.
+    """
 
     def __init__(
         self,
@@ -138,6 +148,7 @@ class Calendar:
         policy: Policy,
         busy: list[tuple[int, int]],
         meetings: list[tuple[int, int]],
+        frames: Frames | None = None,
     ) -> None:
         self.username = person.username
         self.zone_name = person.timezone
@@ -157,14 +168,21 @@ class Calendar:
         self.meeting_starts = {s for s, _ in meetings}
         self.meeting_start_by_end = {e: s for s, e in meetings}
         self._days: dict[date, Day] = {}
+        self._frames: Frames = {} if frames is None else frames
 
     @classmethod
-    def of(cls, person: Person, policy: Policy, *, with_busy: bool = True) -> Calendar:
+    def of(
+        cls,
+        person: Person,
+        policy: Policy,
+        *,
+        with_busy: bool = True,
+        frames: Frames | None = None,
+    ) -> Calendar:
         if not with_busy:
-            return cls(person, policy, [], [])
-        return cls(
-            person, policy, intervals_of(person.busy, person), intervals_of(person.meetings, person)
-        )
+            return cls(person, policy, [], [], frames)
+        busy = intervals_of(person.busy, person)
+        return cls(person, policy, busy, intervals_of(person.meetings, person), frames)
 
     # -- days ------------------------------------------------------------------------------
 
@@ -181,28 +199,12 @@ class Calendar:
         return self.day(self.local_date(ts))
 
     def _build_day(self, d: date) -> Day:
-        if not is_working_day(d):
-            return Day([], [], [], [])
-        zone = self.zone
-        ws = local_seconds(d, self.workday_start, zone)
-        we = local_seconds(d, self.workday_end, zone)
-        ls = local_seconds(d, self.lunch_start, zone)
-        le = local_seconds(d, self.lunch_end, zone)
-        working = [(a, b) for a, b in ((ws, min(we, ls)), (max(ws, le), we)) if b > a]
-        if ls >= le:  # no lunch at all
-            working = [(ws, we)] if we > ws else []
-        windows = [
-            (w.kind, math.floor(w.start.timestamp()), math.floor(w.end.timestamp()))
-            for w in day_windows(
-                d,
-                zone,
-                workday_start=self.workday_start,
-                workday_end=self.workday_end,
-                lunch_end=self.lunch_end,
-                window_minutes=self.policy.window_minutes,
-                meeting_free_weekdays=self.policy.meeting_free_weekdays,
-            )
-        ]
+        hours = (self.workday_start, self.workday_end, self.lunch_start, self.lunch_end)
+        key = (d, self.zone_name, *hours)
+        frame = self._frames.get(key)
+        if frame is None:
+            frame = self._frames[key] = self._frame(d)
+        working, windows = frame
         free_starts: list[int] = []
         free_ends: list[int] = []
         starts, ends = self.busy_starts, self.busy_ends
@@ -220,6 +222,28 @@ class Calendar:
                 free_starts.append(cur)
                 free_ends.append(b)
         return Day(working, windows, free_starts, free_ends)
+
+    def _frame(self, d: date) -> Frame:
+        if not is_working_day(d):
+            return [], []
+        zone = self.zone
+        ws = local_seconds(d, self.workday_start, zone)
+        we = local_seconds(d, self.workday_end, zone)
+        ls = local_seconds(d, self.lunch_start, zone)
+        le = local_seconds(d, self.lunch_end, zone)
+        working = [(a, b) for a, b in ((ws, min(we, ls)), (max(ws, le), we)) if b > a]
+        if ls >= le:  # no lunch at all
+            working = [(ws, we)] if we > ws else []
+        windows = day_windows_seconds(
+            d,
+            zone,
+            workday_start=self.workday_start,
+            workday_end=self.workday_end,
+            lunch_end=self.lunch_end,
+            window_minutes=self.policy.window_minutes,
+            meeting_free_weekdays=self.policy.meeting_free_weekdays,
+        )
+        return working, windows
 
     # -- questions -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 
 from .calendars import (
     Calendar,
+    Frames,
     check_people,
     common_free,
     grid_starts,
@@ -92,6 +93,7 @@ def rebalance(
             else:
                 held[u].append(iv)
 
+    frames: Frames = {}  # every calendar below shares the policy
     pending = {idx for idx, (s, _e) in current.items() if week_lo <= s < week_hi}
     best: dict[int, tuple | None] = {}
     moves: list[Move] = []
@@ -105,7 +107,15 @@ def rebalance(
                 day_lo = max(week_lo, local_seconds(day, time(0), zone))
                 day_hi = min(week_hi, local_seconds(day + timedelta(days=1), time(0), zone))
                 best[idx] = _best_move(
-                    meetings[idx], current[idx], people, busy, held, policy, day_lo, day_hi
+                    meetings[idx],
+                    current[idx],
+                    people,
+                    busy,
+                    held,
+                    policy,
+                    day_lo,
+                    day_hi,
+                    frames=frames,
                 )
         options = [(v, idx) for idx, v in best.items() if idx in pending and v is not None]
         if not options:
@@ -150,6 +160,8 @@ def _best_move(
     policy: Policy,
     lo: int,
     hi: int,
+    *,
+    frames: Frames,
 ) -> tuple[tuple, int, list[str]] | None:
     """The best move for one meeting as ((-gain, tier, preference, not adjacent, distance), start,
     reasons)."""
@@ -159,7 +171,7 @@ def _best_move(
     def without_self(u: str) -> Calendar:
         mine = list(held[u])
         mine.remove(iv)
-        return Calendar(people[u], policy, busy[u], mine)
+        return Calendar(people[u], policy, busy[u], mine, frames)
 
     req = [without_self(u) for u in m.required]
     opt = [without_self(u) for u in m.optional]

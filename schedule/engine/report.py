@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from .calendars import (
     Calendar,
+    Frames,
     intervals_of,
     validate_policy,
     zone_of,
@@ -43,8 +44,9 @@ def maker_report(
     week = (week_start + timedelta(days=i) for i in range(7))
     dates = [d for d in week if is_working_day(d)]
     per_person: dict[str, PersonWeek] = {}
+    frames: Frames = {}
     for username, person in people.items():
-        cal = Calendar.of(person, policy)
+        cal = Calendar.of(person, policy, frames=frames)
         by_day: dict[date, list[tuple[int, int]]] = {}
         for s, e in intervals_of(person.meetings, person):
             by_day.setdefault(cal.local_date(s), []).append((s, e))

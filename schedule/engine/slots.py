@@ -9,6 +9,7 @@ from datetime import date, datetime
 from .calendars import (
     Calendar,
     Day,
+    Frames,
     check_people,
     common_free,
     focus_reason,
@@ -167,8 +168,9 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
     if size:
         warnings.append(size)
 
-    req_cals = [Calendar.of(people[u], policy) for u in req.required]
-    opt_cals = [Calendar.of(people[u], policy) for u in req.optional]
+    frames: Frames = {}
+    req_cals = [Calendar.of(people[u], policy, frames=frames) for u in req.required]
+    opt_cals = [Calendar.of(people[u], policy, frames=frames) for u in req.optional]
     duration = req.duration_minutes * 60
     lo, hi = to_seconds_ceil(req.earliest), to_seconds(req.latest)
 

@@ -26,6 +26,7 @@ from schedule.engine import (
     Person,
     Policy,
     SlotRequest,
+    day_windows,
     focus_blocks,
     is_free,
     maker_report,
@@ -33,6 +34,7 @@ from schedule.engine import (
     rebalance,
     window_of,
 )
+from schedule.engine.windows import day_windows_seconds
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -86,6 +88,35 @@ def test_thirty_minutes_fit_after_lunch_from_1300_to_1400_but_1415_is_maker_time
     assert window_of(paris(WED, 8, 45), paris(WED, 9, 15), alice, POLICY) is None
     saturday = date(2026, 3, 7)
     assert window_of(paris(saturday, 13), paris(saturday, 13, 30), alice, POLICY) is None
+
+
+def test_day_windows_keep_the_wall_clock_on_a_dst_day_and_skip_days_off():
+    hours = {
+        "workday_start": time(9),
+        "workday_end": time(18),
+        "lunch_end": time(13),
+        "window_minutes": 90,
+    }
+    dst_monday = date(2026, 3, 30)  # the first working day of Paris summer time
+    windows = day_windows(dst_monday, PARIS, **hours)
+    assert [(w.kind, w.start.time(), w.end.time()) for w in windows] == [
+        (AFTER_LUNCH, time(13), time(14, 30)),
+        (EARLY_MORNING, time(9), time(10, 30)),
+        (END_OF_DAY, time(16, 30), time(18)),
+    ]
+    assert windows[0].start.utcoffset() == timedelta(hours=2)
+    # The engine reads the same windows as epoch seconds.
+    assert day_windows_seconds(dst_monday, PARIS, **hours) == [
+        (w.kind, int(w.start.timestamp()), int(w.end.timestamp())) for w in windows
+    ]
+    assert day_windows(date(2026, 3, 28), PARIS, **hours) == []  # a Saturday
+    assert day_windows(dst_monday, PARIS, meeting_free_weekdays={0}, **hours) == []
+    # A short day clamps every window to the workday; one that clamps to nothing is left out.
+    short = {**hours, "workday_end": time(10), "window_minutes": 120}
+    assert [(w.kind, w.start.time(), w.end.time()) for w in day_windows(WED, PARIS, **short)] == [
+        (EARLY_MORNING, time(9), time(10)),
+        (END_OF_DAY, time(9), time(10)),
+    ]
 
 
 def test_the_same_instant_is_a_different_window_in_each_zone():
