@@ -433,6 +433,11 @@ def spread(values: list[float], fmt: str) -> str:
     return " / ".join(format(v, fmt) for v in (ordered[0], statistics.median(ordered), ordered[-1]))
 
 
+def over(value: float, goal: float) -> str:
+    """A mark on a figure above its goal, which two decimals could round onto the goal."""
+    return "*" if value > goal else " "
+
+
 def ratio_goal(name: str, values: list[float], goal: float, results: list[SeedResult]) -> str:
     """Judged on the median seed and on the worst one."""
     worst = max(range(len(values)), key=values.__getitem__)
@@ -455,7 +460,8 @@ def bench_quality() -> None:
     print("    at most: the share left once the hopeless requests (no maker-friendly slot for")
     print("    the required attendees even before any placement) are forced into maker time;")
     print("    focus lost to the new meetings, in hours, by the engine, the earliest-free-slot")
-    print("    scheduler and the reference (least focus cost in any maker-friendly window)")
+    print("    scheduler and the reference (least focus cost in any maker-friendly window);")
+    print("    ratios: engine's loss to each of theirs, * over the goal (0.5x, 1.25x)")
     print(
         "    seed  maker-friendly  at most  forced (hopeless)  lost: engine earliest reference"
         "  ratios"
@@ -465,7 +471,8 @@ def bench_quality() -> None:
             f"    {r.seed:>4}  {r.friendly:>13.1f}%  {r.friendly_cap:>6.1f}%  "
             f"{r.forced:>6} ({r.hopeless})     {r.lost_engine / 60:>11.1f} "
             f"{r.lost_earliest / 60:>8.1f} {r.lost_reference / 60:>9.1f}  "
-            f"{r.vs_earliest:.2f}x {r.vs_reference:.2f}x"
+            f"{r.vs_earliest:.2f}x{over(r.vs_earliest, 0.5)} "
+            f"{r.vs_reference:.2f}x{over(r.vs_reference, 1.25)}"
         )
     friendly = [r.friendly for r in results]
     caps = [r.friendly_cap for r in results]
