@@ -113,7 +113,11 @@ def test_parse_week():
 
 
 def test_proposals_come_from_the_engine_with_the_teams_people(people: TeamPeople):
-    make_meeting(people.team, at(1, "13:00"), at(1, "13:30"), [people.lead], title="Taken")
+    # Both are in a 13:00 meeting: 13:30 then trims each afternoon by 30 minutes, as 9:00 trims
+    # each morning; at equal focus cost after lunch comes first, batched next to the meeting.
+    make_meeting(
+        people.team, at(1, "13:00"), at(1, "13:30"), [people.lead, people.member], title="Taken"
+    )
     result = proposals.propose_slots(
         people.team,
         viewer=people.lead,
@@ -126,7 +130,8 @@ def test_proposals_come_from_the_engine_with_the_teams_people(people: TeamPeople
     assert result.proposals
     best = result.proposals[0]
     assert best.windows == {"member": "after_lunch", "lead": "after_lunch"}
-    assert best.start == at(1, "13:30")  # right after lunch, next to lead's meeting
+    assert best.start == at(1, "13:30")
+    assert best.focus_cost_minutes == 60
     assert any("batched" in reason for reason in best.reasons)
 
 
