@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.wall import Region, wall_panels
 from teams.forms import errors_as_sentence
 from teams.models import Role, Team
 from teams.permissions import AuthedRequest, TeamAccess, team_access
@@ -223,6 +224,9 @@ def focus_txt(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 def _wall_context(team: Team, *, partial_url: str, since: float) -> dict[str, Any]:
     now = selectors.team_now(team)
+    # Beside the focus cards, the wall shows what other apps registered (the maker line, the
+    # target, the next milestones, alarms): drawn here without importing them.
+    panels = wall_panels(team, now)
     return {
         "team": team,
         "board": selectors.board(team, with_parked=False),
@@ -230,7 +234,8 @@ def _wall_context(team: Team, *, partial_url: str, since: float) -> dict[str, An
         "partial_url": partial_url,
         "since": int(since),
         "poll_seconds": settings.FOCUSBOARD_WALL_POLL_SECONDS,
-        **selectors.wall_extras(team, now),
+        "alert_panels": panels[Region.ALERT],
+        "side_panels": panels[Region.SIDE],
     }
 
 
