@@ -17,9 +17,15 @@ import recurring_ical_events
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedule import ics_import
 from schedule.demo_calendars import demo_calendar_ics
-from schedule.ics_import import MAX_ICS_BYTES, BusyInterval, IcsImportError, parse_busy_ics
+from schedule.ical.read import (
+    MAX_ICS_BYTES,
+    Budget,
+    BusyInterval,
+    IcsImportError,
+    ReadResult,
+    read_busy,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HORIZON_START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; EU DST starts 29 March
@@ -37,9 +43,21 @@ def import_busy(
     start: datetime = HORIZON_START,
     end: datetime = HORIZON_END,
 ) -> list[BusyInterval]:
+    return read(data, timezone, start, end).intervals
+
+
+def read(
+    data: bytes | str,
+    timezone: str = "Europe/Paris",
+    start: datetime = HORIZON_START,
+    end: datetime = HORIZON_END,
+    budget: Budget | None = None,
+) -> ReadResult:
     if isinstance(data, str):
         data = (FIXTURES / data).read_bytes()
-    return parse_busy_ics(data, horizon_start=start, horizon_end=end, default_timezone=timezone)
+    return read_busy(
+        data, horizon_start=start, horizon_end=end, default_timezone=timezone, budget=budget
+    )
 
 
 def spans(intervals: list[BusyInterval]) -> list[tuple[datetime, datetime, str]]:
@@ -203,7 +221,8 @@ def test_files_over_2_mb_are_refused_before_parsing(monkeypatch):
     head = b"BEGIN:VCALENDAR\r\n"
     oversized = head + b"X" * (int(3.1 * MiB) - len(head))
     assert refusal(oversized) == (
-        "The file is 3.1 MB; calendar files up to 2 MB are accepted. Export a shorter date range."
+        "The file is 3.1 MB; calendar files up to 2 MB are accepted. "
+        "Export or share a shorter date range."
     )
     assert "2.1 MB" in refusal(b" " * (MAX_ICS_BYTES + 1))
 
@@ -220,8 +239,9 @@ def test_empty_files_are_refused(data):
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "This is not an iCalendar file"),
         (b"Subject: meeting\r\n\r\nsee you", "does not start with BEGIN:VCALENDAR"),
         (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n", "BEGIN:VCALENDAR"),
-        (b"BEGIN:VCALENDAR\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "never started"),
-        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n", "has no END:VEVENT"),
+        (b"END:VEVENT\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "BEGIN:VCALENDAR"),
+        (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nEND:VEVENT\r\n", "never started"),
+        (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VEVENT\r\n", "outside of BEGIN"),
         (b"BEGIN:VCALENDAR\r\n\x00\r\nEND:VCALENDAR\r\n", "binary data"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n" * 5, "nested more than"),
     ],
@@ -230,30 +250,90 @@ def test_garbage_is_refused_in_words(data, expected):
     assert expected in refusal(data)
 
 
-def test_parser_errors_are_reported_in_plain_words():
+def skipped(result: ReadResult) -> list[tuple[str, str]]:
+    return [(event.summary, event.reason) for event in result.skipped]
+
+
+def test_an_unreadable_line_skips_only_its_event_and_says_why():
+    data = calendar(
+        "UID:a\nSUMMARY:Board meeting\nDTSTART:next tuesday",
+        "UID:b\nSUMMARY:Kept\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z",
+    )
+    result = read(data)
+    assert spans(result.intervals) == [(utc(2026, 3, 3, 10), utc(2026, 3, 3, 11), "Kept")]
+    [(summary, reason)] = skipped(result)
+    assert summary == "Board meeting"
+    assert reason.startswith("has an unreadable DTSTART")
+    assert result.skipped_count == 1
+
+
+def test_a_broken_calendar_level_line_does_not_cost_the_events():
     broken = calendar("UID:a\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z").replace(
         b"VERSION:2.0", b"VERSION 2.0 without a colon"
     )
-    message = refusal(broken)
-    assert message.startswith("This calendar file could not be read:")
-    assert "VERSION 2.0 without a colon" in message
+    assert spans(import_busy(broken)) == [(utc(2026, 3, 3, 10), utc(2026, 3, 3, 11), "")]
 
 
-def test_unreadable_event_times_name_the_event():
-    message = refusal(calendar("UID:a\nSUMMARY:Board meeting\nDTSTART:next tuesday"))
-    assert message.startswith('The event "Board meeting" has an unreadable DTSTART')
+# The corpus of real-world calendars the review tried: one odd event must not cost the file.
+
+
+def test_an_empty_rrule_line_means_no_repetition():
+    # A widely used holiday feed writes "RRULE:" with nothing after it on every event.
+    data = calendar(
+        "UID:a\nSUMMARY:Holiday\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z\nRRULE:"
+    )
+    result = read(data)
+    assert spans(result.intervals) == [(utc(2026, 3, 3, 10), utc(2026, 3, 3, 11), "Holiday")]
+    assert result.skipped == []
+
+
+def test_a_misspelled_component_is_listed_and_the_rest_imported():
+    good = "UID:b\nSUMMARY:Kept\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z"
+    data = calendar(good).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVNT\r\nUID:a\r\nSUMMARY:Typo\r\nDTSTART:20260304T100000Z\r\n"
+        b"END:VEVNT\r\nEND:VCALENDAR",
+    )
+    result = read(data)
+    assert spans(result.intervals) == [(utc(2026, 3, 3, 10), utc(2026, 3, 3, 11), "Kept")]
+    assert skipped(result) == [
+        ("Typo", "is marked BEGIN:VEVNT instead of BEGIN:VEVENT, so it is not read as an event")
+    ]
+
+
+def test_a_misspelled_end_closes_the_event_as_other_readers_do():
+    data = calendar(
+        "UID:a\nSUMMARY:Sloppy\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z"
+    ).replace(b"END:VEVENT", b"END:VEVNT")
+    assert spans(import_busy(data)) == [(utc(2026, 3, 3, 10), utc(2026, 3, 3, 11), "Sloppy")]
+
+
+def test_start_and_end_swapped_within_a_day_are_swapped_back():
+    data = calendar("UID:a\nSUMMARY:Swapped\nDTSTART:20260303T110000Z\nDTEND:20260303T100000Z")
+    result = read(data)
+    assert spans(result.intervals) == [(utc(2026, 3, 3, 10), utc(2026, 3, 3, 11), "Swapped")]
+    assert result.skipped == []
 
 
 @pytest.mark.parametrize(
     ("times", "problem"),
     [
         ("DTSTART:20260303T100000Z\nDTEND:20250303T110000Z", "ends before it starts"),
-        ("DTSTART:20260303T100000Z\nDURATION:-PT1H", "ends before it starts"),
+        ("DTSTART:20260303T100000Z\nDURATION:-P3D", "ends before it starts"),
         ("DTSTART:00010303T100000Z\nDTEND:20260303T110000Z", "lasts over a century"),
     ],
 )
-def test_impossible_lengths_are_refused(times, problem):
-    assert problem in refusal(calendar(f"UID:a\nSUMMARY:Typo\n{times}\nRRULE:FREQ=DAILY"))
+def test_impossible_lengths_skip_the_event(times, problem):
+    result = read(
+        calendar(
+            f"UID:a\nSUMMARY:Typo\n{times}\nRRULE:FREQ=DAILY",
+            "UID:b\nSUMMARY:Kept\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z",
+        )
+    )
+    assert [i.summary for i in result.intervals] == ["Kept"]
+    [(summary, reason)] = skipped(result)
+    assert summary == "Typo"
+    assert problem in reason
 
 
 @pytest.mark.parametrize(
@@ -267,7 +347,7 @@ def test_impossible_lengths_are_refused(times, problem):
         ("FREQ=DAILY;BYSETPOS=3;BYHOUR=1,2", "BYSETPOS with FREQ=DAILY"),
         ("FREQ=WEEKLY;BYMONTHDAY=3", "BYMONTHDAY with FREQ=WEEKLY"),
         ("FREQ=FORTNIGHTLY", "unreadable RRULE (Expected frequency"),
-        ("INTERVAL=2", "without a valid FREQ"),
+        ("INTERVAL=2", "has no valid FREQ"),
         ("FREQ=HOURLY;INTERVAL=2;BYHOUR=9", "cannot be used (Invalid rrule byxxx"),
         (
             "FREQ=YEARLY;BYMONTH=3;BYHOUR="
@@ -278,15 +358,18 @@ def test_impossible_lengths_are_refused(times, problem):
         ),
     ],
 )
-def test_runaway_rules_are_refused_quickly(rule, expected):
+def test_runaway_rules_skip_their_event_quickly(rule, expected):
     data = calendar(
-        f"UID:a\nSUMMARY:Runaway\nDTSTART:19700101T000000Z\nDTEND:19700101T000100Z\nRRULE:{rule}"
+        f"UID:a\nSUMMARY:Runaway\nDTSTART:19700101T000000Z\nDTEND:19700101T000100Z\nRRULE:{rule}",
+        "UID:b\nSUMMARY:Kept\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z",
     )
     began = time.perf_counter()
-    message = refusal(data)
+    result = read(data)
     assert time.perf_counter() - began < 1.0
-    assert '"Runaway"' in message
-    assert expected in message
+    assert [i.summary for i in result.intervals] == ["Kept"]
+    [(summary, reason)] = skipped(result)
+    assert summary == "Runaway"
+    assert expected in reason
 
 
 def test_many_heavy_series_hit_the_work_budget():
@@ -300,18 +383,17 @@ def test_many_heavy_series_hit_the_work_budget():
     assert time.perf_counter() - began < 3.0
 
 
-def test_rules_that_never_match_are_cut_off_by_the_deadline(monkeypatch):
+def test_rules_that_never_match_are_cut_off_by_the_deadline():
     # dateutil walks to the year 9999 for each of these (~0.5 s each); the estimate cannot
     # tell, the deadline can.
-    monkeypatch.setattr(ics_import, "EXPANSION_DEADLINE_SECONDS", 0.3)
-    monkeypatch.setattr(ics_import, "MAX_EXPANSION_WORK", 10**12)
     events = [
         f"UID:{n}\nSUMMARY:Never {n}\nDTSTART:20250101T090000Z\nDTEND:20250101T100000Z\n"
         "RRULE:FREQ=MONTHLY;BYSETPOS=40;BYDAY=MO,TU"
         for n in range(20)
     ]
     began = time.perf_counter()
-    assert "takes too long to expand" in refusal(calendar(*events))
+    with pytest.raises(IcsImportError, match="takes too long to read"):
+        read(calendar(*events), budget=Budget(work=10**12, seconds=0.3))
     assert time.perf_counter() - began < 3.0
 
 
@@ -571,14 +653,16 @@ def repeating_events(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(repeating_events(), min_size=1, max_size=3))
 def test_bounded_expansion_finds_exactly_what_brute_force_finds(events):
-    data = calendar(*events)
-    try:
-        expected = expected_by_brute_force(data)
-    except ValueError:  # e.g. HOURLY;INTERVAL=2;BYHOUR=9 from an odd hour never matches
-        with pytest.raises(IcsImportError):
-            import_busy(data)
-        return
-    assert spans(import_busy(data)) == expected
+    expected: set[tuple[datetime, datetime, str]] = set()
+    unusable = 0
+    for event in events:
+        try:
+            expected.update(expected_by_brute_force(calendar(event)))
+        except ValueError:  # e.g. HOURLY;INTERVAL=2;BYHOUR=9 from an odd hour never matches
+            unusable += 1
+    result = read(calendar(*events))
+    assert spans(result.intervals) == sorted(expected)
+    assert result.skipped_count == unusable
 
 
 # --- nothing but IcsImportError or a list, whatever the bytes -----------------------------------
