@@ -6,6 +6,10 @@ Each builder returns bytes an attacker could upload or serve from a calendar add
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
+DAY = date(2026, 3, 3)  # inside the pure tests' horizon; the Django tests pass a day near now
+
 
 def _calendar(body: str) -> bytes:
     text = f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//hostile//EN\n{body}END:VCALENDAR\n"
@@ -24,45 +28,45 @@ def _fine_zone(tzid: str, start: str, freq: str) -> str:
     )
 
 
-def _event(uid: str, tzid: str, day: str = "20260303") -> str:
+def _event(uid: str, tzid: str, day: date) -> str:
     return (
-        f"BEGIN:VEVENT\nUID:{uid}\nSUMMARY:Sync\nDTSTART;TZID={tzid}:{day}T100000\n"
-        f"DTEND;TZID={tzid}:{day}T110000\nEND:VEVENT\n"
+        f"BEGIN:VEVENT\nUID:{uid}\nSUMMARY:Sync\nDTSTART;TZID={tzid}:{day:%Y%m%d}T100000\n"
+        f"DTEND;TZID={tzid}:{day:%Y%m%d}T110000\nEND:VEVENT\n"
     )
 
 
-def fine_zone_small() -> bytes:
+def fine_zone_small(day: date = DAY) -> bytes:
     """About 450 bytes: one zone switching every minute since 2020, used by one event."""
-    return _calendar(_fine_zone("Fine", "20200101T000000", "MINUTELY") + _event("a", "Fine"))
+    return _calendar(_fine_zone("Fine", "20200101T000000", "MINUTELY") + _event("a", "Fine", day))
 
 
-def fine_zones_several() -> bytes:
-    """About 2.8 KB: five such zones, each used by an event."""
+def fine_zones_several(day: date = DAY) -> bytes:
+    """A few KB: five such zones, each used by an event."""
     body = "".join(_fine_zone(f"Fine {n}", "20200101T000000", "MINUTELY") for n in range(5))
-    body += "".join(_event(f"e{n}", f"Fine {n}") for n in range(5))
+    body += "".join(_event(f"e{n}", f"Fine {n}", day) for n in range(5))
     return _calendar(body)
 
 
-def fine_zone_since_1970() -> bytes:
+def fine_zone_since_1970(day: date = DAY) -> bytes:
     """A zone switching every second since 1970."""
-    return _calendar(_fine_zone("Epoch", "19700101T000000", "SECONDLY") + _event("a", "Epoch"))
+    zone = _fine_zone("Epoch", "19700101T000000", "SECONDLY")
+    return _calendar(zone + _event("a", "Epoch", day))
 
 
-def rdate_every_minute(size: int = 2 * 1024 * 1024 - 4096) -> bytes:
-    """One event with an RDATE every minute from the horizon on, filling ~2 MB."""
+def rdate_every_minute(day: date = DAY, size: int = 2 * 1024 * 1024 - 4096) -> bytes:
+    """One event with an RDATE every minute from `day` on, filling ~2 MB."""
     lines = []
     used = 0
     minute = 0
     while used < size:
-        day, rest = divmod(minute, 24 * 60)
-        hour, mins = divmod(rest, 60)
-        line = f"RDATE:202603{2 + day % 27:02d}T{hour:02d}{mins:02d}00Z\n"
+        moment = datetime.combine(day, time(0)) + timedelta(minutes=minute)
+        line = f"RDATE:{moment:%Y%m%dT%H%M%S}Z\n"
         lines.append(line)
         used += len(line) + 1
         minute += 1
     event = (
-        "BEGIN:VEVENT\nUID:drip\nSUMMARY:Every minute\nDTSTART:20260302T000000Z\n"
-        "DTEND:20260302T000030Z\n" + "".join(lines) + "END:VEVENT\n"
+        f"BEGIN:VEVENT\nUID:drip\nSUMMARY:Every minute\nDTSTART:{day:%Y%m%d}T000000Z\n"
+        f"DTEND:{day:%Y%m%d}T000030Z\n" + "".join(lines) + "END:VEVENT\n"
     )
     return _calendar(event)
 

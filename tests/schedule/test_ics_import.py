@@ -6,6 +6,9 @@ tests were worked out by hand from the files (local time, zone offset that day, 
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,6 +20,7 @@ import recurring_ical_events
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import schedule.ical
 from schedule.demo_calendars import demo_calendar_ics
 from schedule.ical.read import (
     MAX_ICS_BYTES,
@@ -26,6 +30,8 @@ from schedule.ical.read import (
     ReadResult,
     read_busy,
 )
+
+from .hostile import HOSTILE_FILES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HORIZON_START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; EU DST starts 29 March
@@ -816,3 +822,132 @@ def test_demo_calendar_uses_the_features_the_importer_must_handle():
     assert all(f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in text for start in timed)
     assert all(event.get("DTSTAMP") for event in parsed.events)
     assert len({str(event["UID"]) for event in parsed.events}) == len(parsed.events)
+
+
+# --- hostile files and time zones a file defines ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_hostile_files_cost_under_a_second_and_list_what_was_skipped(name):
+    # Before: 10 s and +176 MB, over 60 s and +700 MB, over 60 s and +870 MB, 8.5 s and +143 MB.
+    began = time.perf_counter()
+    result = read(HOSTILE_FILES[name]())
+    assert time.perf_counter() - began < 1.0
+    assert result.intervals == []
+    assert result.skipped_count >= 1
+    assert all(
+        "time zone" in event.reason or "RDATE/EXDATE" in event.reason for event in result.skipped
+    )
+
+
+def custom_zone(tzid: str, *parts: str) -> str:
+    return f"BEGIN:VTIMEZONE\nTZID:{tzid}\n" + "".join(parts) + "END:VTIMEZONE\n"
+
+
+EU_RULES = (
+    "BEGIN:DAYLIGHT\nDTSTART:19810329T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nTZNAME:CEST\nEND:DAYLIGHT\n"
+    "BEGIN:STANDARD\nDTSTART:19961027T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\nTZNAME:CET\nEND:STANDARD\n"
+)
+
+
+def test_a_files_own_yearly_zone_follows_its_dst_rules():
+    zone = custom_zone("Bureau de Paris", EU_RULES)
+    events = [
+        f"UID:{day}\nSUMMARY:Sync\nDTSTART;TZID=Bureau de Paris:202603{day}T100000\n"
+        f"DTEND;TZID=Bureau de Paris:202603{day}T110000"
+        for day in ("27", "30")
+    ]
+    data = calendar(*events).replace(
+        b"BEGIN:VEVENT", zone.replace("\n", "\r\n").encode() + b"BEGIN:VEVENT", 1
+    )
+    assert spans(import_busy(data)) == [
+        (utc(2026, 3, 27, 9), utc(2026, 3, 27, 10), "Sync"),  # CET, +01:00
+        (utc(2026, 3, 30, 8), utc(2026, 3, 30, 9), "Sync"),  # CEST, +02:00
+    ]
+
+
+def test_a_zone_of_listed_changes_is_read_and_one_listing_too_many_is_not():
+    listed = (
+        "BEGIN:DAYLIGHT\nDTSTART:20250330T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n"
+        "RDATE:20260329T020000\nEND:DAYLIGHT\n"
+        "BEGIN:STANDARD\nDTSTART:20251026T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n"
+        "RDATE:20261025T030000\nEND:STANDARD\n"
+    )
+    flood = (
+        "BEGIN:STANDARD\nDTSTART:20000101T000000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\n"
+        + "".join(f"RDATE:{2000 + n // 400}0101T{n % 24:02d}0000\n" for n in range(2500))
+        + "END:STANDARD\n"
+    )
+    zones = custom_zone("Listed", listed) + custom_zone("Flood", flood)
+    events = [
+        f"UID:{tzid}\nSUMMARY:{tzid}\nDTSTART;TZID={tzid}:20260330T100000\n"
+        f"DTEND;TZID={tzid}:20260330T110000"
+        for tzid in ("Listed", "Flood")
+    ]
+    data = calendar(*events).replace(
+        b"BEGIN:VEVENT", zones.replace("\n", "\r\n").encode() + b"BEGIN:VEVENT", 1
+    )
+    result = read(data)
+    assert spans(result.intervals) == [(utc(2026, 3, 30, 8), utc(2026, 3, 30, 9), "Listed")]
+    [(summary, reason)] = skipped(result)
+    assert summary == "Flood"
+    assert "lists 2,500 changes of offset" in reason
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ("FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12", "more than 4 times a year"),
+        ("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYSETPOS=1", "uses BYSETPOS"),
+        ("FREQ=MONTHLY", "with FREQ=MONTHLY"),
+        ("FREQ=HOURLY", "every hour"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "a day that does not exist"),
+    ],
+)
+def test_zone_rules_unlike_real_zones_skip_the_events_that_use_them(rule, why):
+    zone = custom_zone(
+        "Odd",
+        "BEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n"
+        f"RRULE:{rule}\nEND:STANDARD\n",
+    )
+    event = "UID:a\nSUMMARY:Odd\nDTSTART;TZID=Odd:20260303T100000\nDTEND;TZID=Odd:20260303T110000"
+    data = calendar(event).replace(
+        b"BEGIN:VEVENT", zone.replace("\n", "\r\n").encode() + b"BEGIN:VEVENT", 1
+    )
+    began = time.perf_counter()
+    result = read(data)
+    assert time.perf_counter() - began < 1.0
+    [(summary, reason)] = skipped(result)
+    assert summary == "Odd"
+    assert reason.startswith('uses the time zone "Odd", which this file defines in a way')
+    assert why in reason
+
+
+def test_the_reader_imports_nothing_from_django():
+    """schedule/ical/ runs in a bare child process and in the fuzz tests without settings."""
+    package = Path(schedule.ical.__file__).parent
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(name.split(".")[0] == "django" for name in names), path
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, schedule.ical.read.isolated; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))",
+        ],
+        cwd=package.parents[1],
+        env={"PYTHONPATH": str(package.parents[1]), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.strip() == "[]"

@@ -33,6 +33,7 @@ from .rules import (
     RuleCost,
     RuleUnusable,
     as_datetime,
+    as_utc_guess,
     check_rule_builds,
     rebase,
 )
@@ -132,6 +133,8 @@ class Reader:
                 )
                 continue
             for event in parsed.walk("VEVENT"):
+                if self._far_one_off(event):
+                    continue
                 try:
                     self._prepare(event, zones)
                 except SkipSeries as skip:
@@ -142,6 +145,35 @@ class Reader:
         self._expand_all(series)
 
     # --- one event -----------------------------------------------------------------------------
+
+    def _far_one_off(self, event: Component) -> bool:
+        """A one-off event days away from the query: it cannot be busy time, so it is dropped
+        before the checks and zones that cost most of the time of a big file of past events.
+        Guessed with floating times as UTC; the day of slack covers any zone's offset."""
+        if ev.repeats(event):
+            return False
+        try:  # a broken property raises on .dt; the full checks will name it
+            start = getattr(event.get("DTSTART"), "dt", None)
+            end = getattr(event.get("DTEND"), "dt", None)
+            length = getattr(event.get("DURATION"), "dt", None)
+        except ValueError:
+            return False
+        if not isinstance(start, date) or (end is not None and not isinstance(end, date)):
+            return False
+        try:
+            first = as_utc_guess(start)
+            if end is not None:
+                last = as_utc_guess(end)
+            elif isinstance(length, timedelta):
+                last = first + length
+            else:
+                last = first + timedelta(days=1)
+        except (OverflowError, ValueError):
+            return False
+        slack = timedelta(days=1)
+        return min(first, last) > self.query_end + slack or (
+            max(first, last) < self.query_start - slack
+        )
 
     def _prepare(self, event: Component, zones: ZoneResolver) -> None:
         ev.repair(event)

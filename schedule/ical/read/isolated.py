@@ -51,6 +51,8 @@ def read_busy_isolated(
             "horizon_start": horizon_start.isoformat(),
             "horizon_end": horizon_end.isoformat(),
             "default_timezone": default_timezone,
+            "cpu_seconds": CPU_SECONDS,
+            "memory_bytes": MEMORY_BYTES,
         }
     ).encode()
     try:
@@ -87,15 +89,16 @@ def read_busy_isolated(
     )
 
 
-def _limit_self() -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+def _limit_self(*, cpu_seconds: int, memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
 def main() -> None:
-    _limit_self()  # before reading a byte of the file
     stdin = sys.stdin.buffer
     header = json.loads(stdin.readline())
+    # Before reading a byte of the file; the limits come from the parent, which owns them.
+    _limit_self(cpu_seconds=int(header["cpu_seconds"]), memory_bytes=int(header["memory_bytes"]))
     data = stdin.read()
     answer: dict[str, Any]
     try:
