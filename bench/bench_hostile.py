@@ -41,8 +41,11 @@ base = hwm_mb()
 print(json.dumps({"base": base}), flush=True)
 began = time.perf_counter()
 try:
-    read(data, horizon_start=start, horizon_end=end, default_timezone="Europe/Paris")
-    outcome = "imported"
+    result = read(data, horizon_start=start, horizon_end=end, default_timezone="Europe/Paris")
+    if isinstance(result, list):
+        outcome = f"{len(result)} busy intervals"
+    else:
+        outcome = f"{len(result.intervals)} busy intervals, {result.skipped_count} events skipped"
 except Exception as exc:
     outcome = f"{type(exc).__name__}: {str(exc)[:110]}"
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
