@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import schedule.ical
@@ -30,6 +30,7 @@ from schedule.ical.read import (
     ReadResult,
     read_busy,
 )
+from schedule.ical.read.zones import zone_from_definition
 
 from .hostile import HOSTILE_FILES
 
@@ -951,3 +952,28 @@ def test_the_reader_imports_nothing_from_django():
         check=True,
     )
     assert probe.stdout.strip() == "[]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31)),
+    st.sampled_from([0, 1]),
+)
+@example(datetime(2026, 3, 29, 2, 30), 0)  # in the gap of spring forward
+@example(datetime(2026, 3, 29, 2, 30), 1)
+@example(datetime(2026, 10, 25, 2, 30), 0)  # the repeated hour of fall back
+@example(datetime(2026, 10, 25, 2, 30), 1)
+@example(datetime(2026, 10, 25, 3, 0), 0)
+def test_a_file_zone_with_paris_rules_agrees_with_paris(local, fold):
+    """Gaps and repeated hours included: fold=0 and fold=1 pick the same offsets as zoneinfo."""
+    definition = icalendar.Calendar.from_ical(
+        custom_zone("X", EU_RULES).replace("TZID:X", "X-FOCUSBOARD-TZID:X").encode()
+    )
+    zone = zone_from_definition("X", definition, until=datetime(2028, 1, 1), budget=Budget())
+    paris = ZoneInfo("Europe/Paris")
+    ours, theirs = local.replace(tzinfo=zone, fold=fold), local.replace(tzinfo=paris, fold=fold)
+    assert ours.utcoffset() == theirs.utcoffset()
+    instant = ours.astimezone(UTC)
+    back = instant.astimezone(zone)
+    assert back.replace(tzinfo=None) == instant.astimezone(paris).replace(tzinfo=None)
+    assert back.fold == instant.astimezone(paris).fold

@@ -98,7 +98,9 @@ class FileZone(tzinfo):
         local = instant + offset
         # The second pass through a repeated hour (the clocks went back) is fold=1.
         fold = int(
-            index >= 0 and self._before[index] > offset and local < instant + self._before[index]
+            index >= 0
+            and self._before[index] > offset
+            and local < self._utc[index] + self._before[index]
         )
         return local.replace(tzinfo=self, fold=fold)
 
