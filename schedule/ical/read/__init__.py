@@ -37,6 +37,7 @@ from .budget import Budget
 from .errors import MAX_SKIPPED_LISTED, BusyInterval, IcsImportError, ReadResult, SkippedEvent
 from .expand import Reader
 from .parse import MAX_ICS_BYTES, MAX_ICS_SIZE, decode, plain_reason, size_refusal, split_calendars
+from .window import Window
 
 __all__ = [
     "MAX_ICS_BYTES",
@@ -75,7 +76,8 @@ def read_busy(
     result = ReadResult()
     try:
         calendars = split_calendars(decode(data), budget)
-        reader = Reader(horizon=horizon, local_zone=local_zone, budget=budget, result=result)
+        window = Window(horizon_start=horizon[0], horizon_end=horizon[1], local_zone=local_zone)
+        reader = Reader(window=window, budget=budget, result=result)
         for calendar in calendars:
             reader.read(calendar)
     except IcsImportError:

@@ -3,7 +3,8 @@
 dateutil walks every period from DTSTART, ignores UNTIL while no candidate passes the
 filters, and recurring_ical_events copies a component per occurrence: `RuleCost` estimates
 that work so a rule that repeats every minute since 1970 is skipped before it runs, and
-`rebase` moves a rule's start by whole cycles so "every day since 1990" costs a few steps.
+`bound_rules` cuts each rule to the window and `rebase` moves its start by whole cycles, so
+"every day since 1990" costs a few steps.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 from dateutil.rrule import rrulestr
 from icalendar import Component, vRecur
 
+from .budget import Budget
 from .events import get
-from .parse import plain_reason
+from .parse import as_list, plain_reason, text_of
+from .window import Window
 
 FREQ_STEP = {
     "SECONDLY": timedelta(seconds=1),
@@ -264,3 +267,93 @@ def as_utc_guess(value: object) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+# --- bounding one event's rules -------------------------------------------------------------------
+
+
+def bound_rules(event: Component, series: list[Component], window: Window, budget: Budget) -> None:
+    """Make one master event's RRULEs cheap to expand without changing what falls inside
+    the window: COUNT becomes UNTIL, UNTIL stops at the query end, rules that ended before
+    it are dropped, and a lattice rule's start moves to just before the window. Each rule's
+    estimated work is charged to the budget; RuleUnusable when a rule cannot be expanded or
+    would cost more than a whole budget alone."""
+    start = get(event, "DTSTART").dt
+    duration = abs(window.duration(event))
+    ended_by = window.query_start - duration
+    rules: list[vRecur] = []
+    for rule in as_list(event.get("RRULE")):
+        cost = RuleCost(rule)
+        check_rule_builds(rule, start)
+        if cost.freq in LATTICE_FREQS and "COUNT" in rule:
+            walk = cost.work(
+                start, duration, window.query_start, window.query_end, occurrences=False
+            )
+            _charge(budget, cost, walk)
+            _count_to_until(rule, start, window, budget)
+        until = rule.get("UNTIL")
+        until_utc = _until_utc(until[0], window) if until else None
+        if until_utc is not None and window.to_utc(start) <= until_utc < ended_by:
+            # Ended before the window. (An UNTIL before DTSTART stays: it is cheap, and it
+            # tells recurring_ical_events not to count DTSTART as an occurrence.)
+            continue
+        # A COUNT left on a MONTHLY/YEARLY rule ends it; an UNTIL beside it would be invalid
+        # (RFC 5545 3.3.10, and dateutil will refuse it).
+        if "COUNT" not in rule and (until_utc is None or until_utc > window.query_end):
+            rule["UNTIL"] = [window.typed_like(start, window.query_end)]
+        rules.append(rule)
+    if not rules:
+        del event["RRULE"]
+        return
+    event["RRULE"] = rules[0] if len(rules) == 1 else rules
+    has_this_and_future = any(
+        text_of(other.get("RECURRENCE-ID").params.get("RANGE")).upper() == "THISANDFUTURE"
+        for other in series
+        if "RECURRENCE-ID" in other
+    )
+    if len(rules) == 1 and not has_this_and_future:
+        target = window.query_start - duration - timedelta(days=1)
+        start = rebase(event, RuleCost(rules[0]), target)
+    for rule in rules:
+        cost = RuleCost(rule)
+        _charge(budget, cost, cost.work(start, duration, window.query_start, window.query_end))
+
+
+def _count_to_until(rule: vRecur, start: date | datetime, window: Window, budget: Budget) -> None:
+    """Replace COUNT by the UNTIL of its last occurrence (or the query end).
+
+    dateutil keeps scanning to the year 9999 when a COUNT cannot be reached; an UNTIL that
+    is reached lets the start be moved forward, which a COUNT never allows.
+    """
+    count = rule.pop("COUNT")[0]
+    if not isinstance(count, int) or count < 1:
+        return  # recurring_ical_events ignores such a COUNT too (an endless rule)
+    probe = vRecur(rule)
+    probe["UNTIL"] = [window.typed_like(start, window.query_end)]
+    try:
+        occurrences = rrulestr(probe.to_ical().decode(), dtstart=as_datetime(start))
+    except (ValueError, TypeError) as exc:
+        raise RuleUnusable(f"cannot be read ({plain_reason(exc)})") from exc
+    for number, occurrence in enumerate(occurrences, start=1):
+        budget.spend()
+        if number == count:
+            last = occurrence if isinstance(start, datetime) else occurrence.date()
+            until = rule.get("UNTIL")
+            if not until or _until_utc(until[0], window) > _until_utc(last, window):
+                rule["UNTIL"] = [window.typed_like(start, last)]
+            return
+
+
+def _charge(budget: Budget, cost: RuleCost, work: int) -> None:
+    if not budget.affords(work):
+        raise RuleUnusable(f"repeats too often to import ({cost.describe()})")
+    budget.spend(work)
+
+
+def _until_utc(value: object, window: Window) -> datetime:
+    """An UNTIL as UTC, rounded up for a bare date (it includes that whole local day)."""
+    if isinstance(value, datetime):
+        return window.to_utc(value)
+    if isinstance(value, date):
+        return window.to_utc(value + timedelta(days=1))
+    raise RuleUnusable("has an UNTIL that is not a date or time")
