@@ -85,7 +85,7 @@ class Scene:
 
 @pytest.fixture
 def scene(people: TeamPeople, settings) -> Iterator[Scene]:
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     meeting = make_meeting(people.team, at(1, "13:00"), at(1, "13:15"), [people.member])
     with calendar_server() as server:
         server.routes["/c.ics"] = (200, ONE_EVENT)

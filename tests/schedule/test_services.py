@@ -420,7 +420,7 @@ def test_only_members_import(people: TeamPeople):
 
 @pytest.fixture
 def local_urls(settings):  # type: ignore[no-untyped-def]
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 
 
 def test_url_source_imports_refreshes_and_keeps_data_on_failure(people: TeamPeople, local_urls):
@@ -466,7 +466,7 @@ def test_adding_a_url_that_fails_stores_nothing(people: TeamPeople, local_urls):
 
 
 def test_a_stalled_server_times_out(people: TeamPeople, local_urls, monkeypatch):
-    monkeypatch.setattr(services, "FETCH_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(services, "DOWNLOAD_DEADLINE_SECONDS", 0.3)
     with calendar_server() as server:
         server.routes["/slow.ics"] = 2.0
         with pytest.raises(services.BusyImportFailed) as caught:
@@ -486,7 +486,7 @@ def test_webcal_is_fetched_over_https_and_other_schemes_are_refused():
 
 
 def test_private_addresses_are_refused_by_default(people: TeamPeople, settings):
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = False
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = []
     for url in ("http://127.0.0.1:9/cal.ics", "http://169.254.169.254/latest/meta-data"):
         with pytest.raises(services.BusyImportFailed) as caught:
             services.busy_source_add_url(team=people.team, user=people.member, url=url)
@@ -570,13 +570,13 @@ def test_people_get_the_team_policy_unless_they_override(people: TeamPeople):
 def test_fetch_refuses_non_web_schemes_whatever_stored_them(settings, url):
     """The scheme is checked where the fetch happens, not only where a URL is added: a
     source edited in the admin or restored from a backup must not read local files."""
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     with pytest.raises(services.BusyImportFailed, match="http://, https:// or webcal://"):
         services.fetch_calendar(url)
 
 
 def test_refresh_of_a_stored_file_url_keeps_the_data_and_says_why(db, people: TeamPeople, settings):
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     source = BusySource.objects.create(
         team=people.team, user=people.member, kind="url", url="file:///etc/hostname"
     )
