@@ -1,0 +1,1 @@
+"""iCalendar in and out, without Django: read.py parses busy time, write.py writes feeds and invitations."""
