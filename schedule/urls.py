@@ -7,6 +7,11 @@ app_name = "schedule"
 urlpatterns = [
     path("feeds/<str:secret>.ics", feeds.feed, name="feed"),
     path("me/feeds/", views.me_feeds, name="me-feeds"),
+    path(
+        "t/<slug:team_slug>/schedule/invitations/retry/",
+        views.invitations_retry_view,
+        name="invitations-retry",
+    ),
     path("me/feeds/<int:token_id>/rotate/", views.me_feed_rotate, name="me-feed-rotate"),
     path("me/feeds/<int:token_id>/revoke/", views.me_feed_revoke, name="me-feed-revoke"),
     path("t/<slug:team_slug>/schedule/", views.week, name="week"),

@@ -39,7 +39,7 @@ from .forms import (
     MoveForm,
     ProposeForm,
 )
-from .invitations import wants_invitations
+from .invitations import invitations_retry, unsent_invitations, wants_invitations
 from .models import BusySource, FeedToken, Meeting
 
 
@@ -141,6 +141,9 @@ def _page_context(
             else [],
             "upload_form": BusyUploadForm(),
             "url_form": BusyUrlForm(),
+            "unsent_invitations": list(unsent_invitations(team)[:UNSENT_SHOWN])
+            if access.is_lead
+            else [],
         }
     )
     return context
@@ -553,3 +556,18 @@ def me_feed_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
         request, "That feed address no longer works; calendars using it stop updating."
     )
     return redirect("schedule:me-feeds")
+
+
+# --- Invitations not sent (leads) -------------------------------------------------------------
+
+UNSENT_SHOWN = 20
+
+
+@login_required
+@require_POST
+def invitations_retry_view(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """Try the team's unsent invitations again now (after fixing the mail server)."""
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    count = invitations_retry(sends=unsent_invitations(access.team))
+    messages.success(request, f"Tried {count} invitation{'s' if count != 1 else ''} again.")
+    return redirect(reverse("schedule:week", args=[team_slug]) + "#invitations")

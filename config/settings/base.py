@@ -216,7 +216,32 @@ FOCUSBOARD_WALL_POLL_SECONDS = int(os.environ.get("FOCUSBOARD_WALL_POLL_SECONDS"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Feed and wall addresses carry a secret: the loggers that print paths mask it.
+    "filters": {"mask_secrets": {"()": "core.logs.MaskSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_secrets"],
+        },
+        "django.request": {"filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
