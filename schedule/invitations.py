@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
@@ -142,6 +143,13 @@ def change_sentence(send: InvitationSend, zone_name: str) -> str:
 
 
 def _event_for(send: InvitationSend, event: FeedEvent) -> FeedEvent:
+    if event.organizer is None:
+        # iTIP needs an ORGANIZER; an organizer without an address (or gone) is spoken for
+        # by the address the invitations come from.
+        name = send.meeting.organizer.username if send.meeting.organizer else "Focusboard"
+        event = dataclasses.replace(
+            event, organizer=(name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+        )
     if send.method == InvitationMethod.CANCEL and not event.cancelled:
         # Taken off a meeting that goes on: for this person it is cancelled.
         return dataclasses.replace(

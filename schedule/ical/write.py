@@ -118,7 +118,8 @@ def feed_bytes(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
     calendar.add("description", info.description)
     calendar.add("x-wr-caldesc", info.description)
     calendar.add("refresh-interval", info.refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", info.refresh)
+    # An X- property has no known type: say it is a duration, or it is written "1:00:00".
+    calendar.add("x-published-ttl", icalendar.vDuration(info.refresh))
     for event in sorted(events, key=FeedEvent.sort_key):
         # Attendee lists stay out of feeds: a team feed is read by whoever has its address.
         calendar.add_component(_vevent(event, with_people=False))
