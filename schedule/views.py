@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import REFUSALS, Refusal, form_refusal, refusal, validation_sentence
@@ -501,8 +502,10 @@ def _feeds_page(
     new_url = webcal_url = ""
     if shown is not None:
         new_url, webcal_url = feed_urls(request, shown[1])
+    now = timezone.now()
+    tokens = FeedToken.objects.live().filter(user=request.user).select_related("team")
     context = {
-        "tokens": FeedToken.objects.live().filter(user=request.user).select_related("team"),
+        "feeds": [(token, _fetched_words(token.last_used_at, now)) for token in tokens],
         "form": form or FeedCreateForm(teams=teams),
         "shown": shown[0] if shown else None,
         "new_url": new_url,
@@ -510,6 +513,14 @@ def _feeds_page(
         "receive_invitations": wants_invitations(request.user),
     }
     return render(request, "schedule/me_feeds.html", context, status=status)
+
+
+def _fetched_words(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now)} ago"
 
 
 def _my_feed(request: AuthedRequest, token_id: int) -> FeedToken:
