@@ -287,6 +287,7 @@ def meeting_create(
     attendees: Sequence[str],
     optional_attendees: Sequence[str] = (),
     override_maker_time: bool = False,
+    notify_attendees: bool = True,
 ) -> Booking:
     """Book a meeting at an explicit time.
 
@@ -322,7 +323,8 @@ def meeting_create(
     meeting.full_clean()
     meeting.save()
     _set_attendees(meeting, required, optional)
-    invitations_queue(meeting=meeting, method=InvitationMethod.REQUEST)
+    if notify_attendees:
+        invitations_queue(meeting=meeting, method=InvitationMethod.REQUEST)
     return Booking(meeting, warnings)
 
 

@@ -328,3 +328,11 @@ def test_profile_setting_is_per_person(team_people: TeamPeople):
     )
     assert not invitations.wants_invitations(team_people.member)
     assert invitations.wants_invitations(team_people.lead)
+
+
+def test_seeding_the_demo_invites_nobody():
+    # The demo's meetings are history nobody booked: `make run` would otherwise print
+    # dozens of invitations before the server starts.
+    call_command("seed_demo", stdout=StringIO())
+    assert Meeting.objects.exists()
+    assert not InvitationSend.objects.exists() and mail.outbox == []
