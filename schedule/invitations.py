@@ -192,7 +192,9 @@ def invitation_message(send: InvitationSend, event: FeedEvent) -> EmailMultiAlte
     )
     body = "\n".join(line for line in lines if line is not None)
     ics = invitation_bytes(event, method).decode()
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[send.email])
+    # Replies ("can we move it?") go to the organizer, not to the sending address.
+    reply_to = [meeting.organizer.email] if meeting.organizer and meeting.organizer.email else []
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[send.email], reply_to=reply_to)
     # RFC 6047: the iTIP part is text/calendar with the method as a parameter.
     message.attach_alternative(ics, f"text/calendar; method={method}")
     message.attach(

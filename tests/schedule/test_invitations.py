@@ -92,6 +92,7 @@ def test_a_booking_invites_every_attendee_with_an_itip_request(team_people, as_u
     assert "lead invited you to “Design review” in ML Team." in message.body
     assert "Why this time: right after lunch for lead (Paris) and member (Paris)." in message.body
     assert message.subject.startswith("Invitation: Design review")
+    assert message.reply_to == ["lead@example.com"]
     # Same UID as the feed.
     feed = client.get(path_of(new_feed(as_user(team_people.lead))["url"]))
     assert str(parse_everywhere(feed.content).event(meeting.uid)["UID"]) == meeting.uid
