@@ -14,6 +14,7 @@ from core import feeds as core_feeds
 from core.feeds import FeedEvent, FeedStamp
 from schedule.models import FeedToken, Meeting
 from teams.models import Membership
+from teams.services import profile_update
 
 from .feed_support import book, new_feed, path_of
 from .feed_support import people_with_addresses as _fixture  # noqa: F401
@@ -362,3 +363,25 @@ def test_me_feeds_needs_login_and_lists_only_mine_without_secrets(team_people, a
     assert [f["id"] for f in listed] == [mine["id"]]
     assert "url" not in listed[0]
     assert as_user(team_people.lead).post("/api/v1/me/feeds/", {"scope": "x"}).status_code == 400
+
+
+def test_a_change_to_what_the_reasons_say_is_a_new_etag(team_people, as_user, client):
+    """The 304 path never builds events, so its fingerprint must cover everything the events
+    are written from: here a person's time zone, which the reasons name."""
+    api = as_user(team_people.lead)
+    meeting = book(api)
+    path = path_of(new_feed(api)["url"])
+    before = client.get(path)
+    assert "member (Paris)" in str(
+        parse_everywhere(before.content).event(meeting.uid)["DESCRIPTION"]
+    )
+    profile_update(user=team_people.member, timezone="Europe/London", fields={"timezone"})
+    after = client.get(path, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    description = str(parse_everywhere(after.content).event(meeting.uid)["DESCRIPTION"])
+    assert "member (London)" in description
+    # And the team's name, which the description also gives.
+    team_people.team.name = "Ranking Team"
+    team_people.team.save()
+    renamed = client.get(path, HTTP_IF_NONE_MATCH=after["ETag"])
+    assert renamed.status_code == 200 and "in Ranking Team" in renamed.content.decode()
