@@ -1,7 +1,8 @@
 """Calendar feeds and iTIP invitations as iCalendar bytes, without Django.
 
 Like django.utils.feedgenerator under the syndication views: the feed view and the invitation
-task hand this module `FeedEvent`s and get bytes back; nothing here reads the database.
+task hand this module events (core.feeds.FeedEvent, or anything shaped like `Event` below)
+and get bytes back. Pure: no Django and nothing else of ours is imported here.
 
 What the common clients (Google, Apple, Outlook, Thunderbird) need, built in:
 * one-off times are written in UTC (`...Z`), so no VTIMEZONE is needed (Outlook misreads the
@@ -21,15 +22,44 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 import icalendar
-
-from core.feeds import FeedEvent
 
 PRODID = "-//Focusboard//Maker schedule//EN"
 CANCELLED_PREFIX = "[Cancelled] "
 # How often subscribers should poll; Google ignores it (it polls every few hours or so).
 DEFAULT_REFRESH = timedelta(hours=1)
+
+
+class Event(Protocol):
+    """What the writer reads from an event (core.feeds.FeedEvent has exactly this)."""
+
+    @property
+    def uid(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def start(self) -> datetime | date: ...
+    @property
+    def end(self) -> datetime | date: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def changed_at(self) -> datetime: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def cancelled(self) -> bool: ...
+    @property
+    def transparent(self) -> bool: ...
+    @property
+    def organizer(self) -> tuple[str, str] | None: ...
+    @property
+    def attendees(self) -> tuple[tuple[str, str, bool], ...]: ...
+    def sort_key(self) -> tuple[str, str]: ...
 
 
 class Method(enum.StrEnum):
@@ -57,7 +87,7 @@ def _when(value: datetime | date) -> datetime | date:
     return _utc(value) if isinstance(value, datetime) else value
 
 
-def summary_of(event: FeedEvent) -> str:
+def summary_of(event: Event) -> str:
     return f"{CANCELLED_PREFIX}{event.summary}" if event.cancelled else event.summary
 
 
@@ -65,7 +95,7 @@ def _mailto(email: str) -> str:
     return f"mailto:{email}"
 
 
-def _vevent(event: FeedEvent, *, with_people: bool) -> icalendar.Event:
+def _vevent(event: Event, *, with_people: bool) -> icalendar.Event:
     if isinstance(event.start, datetime) != isinstance(event.end, datetime):
         raise ValueError(f"{event.uid}: start and end must both be times or both be dates.")
     if not event.start < event.end:  # type: ignore[operator]
@@ -109,7 +139,7 @@ def _calendar() -> icalendar.Calendar:
     return calendar
 
 
-def feed_bytes(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
+def feed_bytes(info: FeedInfo, events: Iterable[Event]) -> bytes:
     """A subscribable calendar (no METHOD: it is published, not sent). Events are written in
     their stable order (UTC start, then UID), whatever order they come in."""
     calendar = _calendar()
@@ -120,13 +150,13 @@ def feed_bytes(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
     calendar.add("refresh-interval", info.refresh, parameters={"VALUE": "DURATION"})
     # An X- property has no known type: say it is a duration, or it is written "1:00:00".
     calendar.add("x-published-ttl", icalendar.vDuration(info.refresh))
-    for event in sorted(events, key=FeedEvent.sort_key):
+    for event in sorted(events, key=lambda event: event.sort_key()):
         # Attendee lists stay out of feeds: a team feed is read by whoever has its address.
         calendar.add_component(_vevent(event, with_people=False))
     return bytes(calendar.to_ical())
 
 
-def invitation_bytes(event: FeedEvent, method: Method) -> bytes:
+def invitation_bytes(event: Event, method: Method) -> bytes:
     """One iTIP message about one meeting: REQUEST for a new or changed one, CANCEL for a
     cancelled one (same UID, a higher SEQUENCE)."""
     if event.organizer is None:
