@@ -55,12 +55,12 @@ class StatisticsError(ValueError):
 
 def sentence(verdict: Verdict, p_value: float) -> str:
     if verdict is Verdict.NEUTRAL:
-        return f"Neutral (p = {format_p(p_value)}): no difference between the arms."
-    return f"Not neutral (p = {format_p(p_value)}): find the bug before trusting any A/B result."
+        return f"Neutral ({p_words(p_value)}): no difference between the arms."
+    return f"Not neutral ({p_words(p_value)}): find the bug before trusting any A/B result."
 
 
-def format_p(p_value: float) -> str:
-    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+def p_words(p_value: float) -> str:
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
 def _verdict(p_value: float) -> Verdict:
