@@ -15,6 +15,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     inline_serializer,
@@ -29,7 +30,7 @@ from rest_framework.views import APIView
 from core.errors import conflict
 from core.rules import RuleCode
 from teams.models import Role
-from teams.permissions import TeamScopedMixin, request_user
+from teams.permissions import TeamScopedMixin, request_user, team_access
 
 from . import ingest, neutral, selectors, services
 from .models import (
@@ -338,14 +339,19 @@ class ObservationsView(TeamScopedMixin, APIView):
     permission_classes = [AllowAny]  # POST: the ingest token; GET: team_access below
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        APIView.initial(self, request, *args, **kwargs)
         if request.method == "POST":
-            # The pipeline is not a team member: skip TeamScopedMixin's role check.
-            APIView.initial(self, request, *args, **kwargs)
-            return
-        super().initial(request, *args, **kwargs)
+            return  # the pipeline is no team member: post() checks its token instead
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        self.team_access = team_access(request.user, self.kwargs["team_slug"])
 
     @extend_schema(
-        request={"application/json": ObservationSerializer | ObservationBatchSerializer},
+        request=PolymorphicProxySerializer(
+            component_name="ObservationPost",
+            serializers=[ObservationSerializer, ObservationBatchSerializer],
+            resource_type_field_name=None,
+        ),
         responses={201: INGEST_RESULT, 400: OpenApiResponse(BAD_BATCH)},
         description=__doc__,
     )

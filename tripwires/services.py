@@ -76,9 +76,7 @@ def tripwire_create(*, team: Team, actor: User, **fields: Any) -> Tripwire:
 
 
 @transaction.atomic
-def tripwire_edit(
-    *, tripwire: Tripwire, actor: User, reason: str, **changes: Any
-) -> Tripwire:
+def tripwire_edit(*, tripwire: Tripwire, actor: User, reason: str, **changes: Any) -> Tripwire:
     """Every edit is logged with who, when and why (a reason is required), and the tripwire is
     assessed again under its new settings."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -105,9 +103,7 @@ def tripwire_edit(
 
 
 @transaction.atomic
-def tripwire_mute(
-    *, tripwire: Tripwire, actor: User, until: datetime, reason: str
-) -> Tripwire:
+def tripwire_mute(*, tripwire: Tripwire, actor: User, until: datetime, reason: str) -> Tripwire:
     """A lead silences a tripwire (wall and notifications) for a stated time, with a reason."""
     now = timezone.now()
     reason = (reason or "").strip()
@@ -366,9 +362,7 @@ def neutral_test_record(
 
 
 @transaction.atomic
-def neutral_test_record_finding(
-    *, test: NeutralTest, actor: User, finding: str
-) -> NeutralTest:
+def neutral_test_record_finding(*, test: NeutralTest, actor: User, finding: str) -> NeutralTest:
     """What the team found behind a non-neutral result; until then it stays on the page."""
     finding = (finding or "").strip()
     if not finding:

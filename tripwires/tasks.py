@@ -14,8 +14,8 @@ from django_tasks import task, task_backends
 
 from teams.models import Membership, Role
 
-from .models import AlertSettings, AlertSubscription, Tripwire
 from . import notify
+from .models import AlertSettings, AlertSubscription, Tripwire
 
 logger = logging.getLogger(__name__)
 

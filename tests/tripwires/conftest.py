@@ -20,9 +20,16 @@ def url(tripwire: Tripwire, suffix: str = "observations/") -> str:
     return f"/api/v1/teams/{tripwire.team.slug}/tripwires/{tripwire.pk}/{suffix}"
 
 
-def points(n: int, *, start: datetime = START, gap: float = 1.0, baseline: float = 3.0,
-           first: int = 0, prefix: str = "d", step: timedelta = timedelta(days=1),
-           ) -> list[dict[str, Any]]:
+def points(
+    n: int,
+    *,
+    start: datetime = START,
+    gap: float = 1.0,
+    baseline: float = 3.0,
+    first: int = 0,
+    prefix: str = "d",
+    step: timedelta = timedelta(days=1),
+) -> list[dict[str, Any]]:
     """`n` daily points with a constant gap (keys d0, d1, ... from `first`)."""
     return [
         {
@@ -38,8 +45,13 @@ def points(n: int, *, start: datetime = START, gap: float = 1.0, baseline: float
 @pytest.fixture
 def tripwire(people: TeamPeople) -> Tripwire:
     return services.tripwire_create(
-        team=people.team, actor=people.lead, name="CTR", metric="click-through rate", unit="%",
-        reference_window=7, expected_interval_hours=24 * 31,
+        team=people.team,
+        actor=people.lead,
+        name="CTR",
+        metric="click-through rate",
+        unit="%",
+        reference_window=7,
+        expected_interval_hours=24 * 31,
     )
 
 

@@ -94,7 +94,9 @@ def test_a_shrinking_gap_trips_with_the_change_point():
 
 def test_a_loss_within_the_tolerance_does_not_trip():
     rng = random.Random(5)
-    gaps = [1 + rng.gauss(0, 0.05) for _ in range(28)] + [0.85 + rng.gauss(0, 0.05) for _ in range(200)]
+    gaps = [1 + rng.gauss(0, 0.05) for _ in range(28)] + [
+        0.85 + rng.gauss(0, 0.05) for _ in range(200)
+    ]
     assert run(series(gaps)).status == Status.OK
 
 
@@ -125,6 +127,9 @@ def test_detect_imports_no_django():
     for module in ("detect.py", "neutral.py", "picture.py"):
         tree = ast.parse((Path(detect.__file__).parent / module).read_text())
         names = [
-            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
         ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert not [n for n in names if n.startswith("django")], module

@@ -116,9 +116,13 @@ def test_a_batch_of_more_than_1000_is_refused(post, tripwire):
 
 
 def test_the_token_posts_to_its_tripwire_only(people: TeamPeople, pipeline, tripwire, secret):
-    sibling = services.tripwire_create(team=people.team, actor=people.lead, name="NDCG", metric="ndcg")
+    sibling = services.tripwire_create(
+        team=people.team, actor=people.lead, name="NDCG", metric="ndcg"
+    )
     outsider_team = people.outsider.memberships.get().team
-    foreign = services.tripwire_create(team=outsider_team, actor=people.outsider, name="CTR", metric="ctr")
+    foreign = services.tripwire_create(
+        team=outsider_team, actor=people.outsider, name="CTR", metric="ctr"
+    )
     body = points(1)[0]
     assert pipeline.post(url(tripwire), body, format="json").status_code == 201  # control
     assert pipeline.post(url(sibling), body, format="json").status_code == 403
@@ -229,7 +233,9 @@ def test_recovery_is_logged_and_a_muted_tripwire_calls_nobody(
     from django.utils import timezone
 
     services.tripwire_mute(
-        tripwire=tripwire, actor=people.lead, until=timezone.now() + timedelta(days=1),
+        tripwire=tripwire,
+        actor=people.lead,
+        until=timezone.now() + timedelta(days=1),
         reason="retraining this week",
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -243,8 +249,11 @@ def test_recovery_is_logged_and_a_muted_tripwire_calls_nobody(
 
 
 def test_members_who_opted_in_get_the_email(post, people, django_capture_on_commit_callbacks):
-    for user, email in ((people.lead, "lead@x.org"), (people.member, "member@x.org"),
-                        (people.viewer, "viewer@x.org")):
+    for user, email in (
+        (people.lead, "lead@x.org"),
+        (people.member, "member@x.org"),
+        (people.viewer, "viewer@x.org"),
+    ):
         user.email = email
         user.save()
     services.alert_subscription_set(team=people.team, user=people.member, follow=True)
