@@ -37,7 +37,11 @@ def gap_picture(
     change_point: datetime | None,
 ) -> GapPicture:
     values = [g for _, g in gaps]
-    marks = [v for v in (reference, tolerance_gap, 0.0) if v is not None]
+    # The zero line (production = baseline) only when the gap came near it: otherwise it
+    # would squash the part of the picture that matters.
+    marks = [v for v in (reference, tolerance_gap) if v is not None]
+    if values and min(values) <= (tolerance_gap or 0) / 2:
+        marks.append(0.0)
     if reference is not None and noise is not None:
         marks += [reference + noise, reference - noise]
     everything = values + marks
