@@ -285,3 +285,21 @@ def test_webhook_urls_must_be_http(people):
 
 def test_tripwire_count_unchanged(tripwire):
     assert Tripwire.objects.count() == 1
+
+
+def test_check_tripwires_command_announces_silence(post, tripwire, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    post({"observations": points(7)})
+    out = StringIO()
+    call_command("check_tripwires", stdout=out)
+    assert out.getvalue().strip() == "0 tripwire(s) newly stale."
+    tripwire.expected_interval_hours = 1
+    tripwire.save()
+    call_command("check_tripwires", stdout=out)
+    assert "1 tripwire(s) newly stale." in out.getvalue()
+    assert tripwire.events.filter(kind=EventKind.STALE).count() == 1
+    assert Tripwire.objects.get().status_at(timezone.now()) == "stale"
