@@ -297,8 +297,7 @@ def test_check_tripwires_command_announces_silence(post, tripwire, monkeypatch):
     out = StringIO()
     call_command("check_tripwires", stdout=out)
     assert out.getvalue().strip() == "0 tripwire(s) newly stale."
-    tripwire.expected_interval_hours = 1
-    tripwire.save()
+    Tripwire.objects.filter(pk=tripwire.pk).update(expected_interval_hours=1)
     call_command("check_tripwires", stdout=out)
     assert "1 tripwire(s) newly stale." in out.getvalue()
     assert tripwire.events.filter(kind=EventKind.STALE).count() == 1
