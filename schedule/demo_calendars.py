@@ -4,7 +4,7 @@
 a weekday standup (with a day off), a weekly 1:1, a few external meetings and an all-day
 event. The same arguments always give the same bytes (no "now", no random UIDs), so fixtures,
 benchmarks and the demo data command stay stable, and every file imports cleanly with
-`schedule.ics_import.parse_busy_ics`. Pure Python, no Django import.
+`schedule.ical.read.read_busy`. Pure Python, no Django import.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import TRANSP, Calendar, Event
+
+from .engine.windows import is_working_day
 
 PRODID = "-//Focusboard//Demo calendars 1.0//EN"
 UID_DOMAIN = "demo.focusboard.invalid"
@@ -76,7 +78,7 @@ def demo_calendar_ics(
     workdays = [
         start + timedelta(days=offset)
         for offset in range((end - start).days)
-        if (start + timedelta(days=offset)).weekday() < 5
+        if is_working_day(start + timedelta(days=offset))
     ]
     slug = re.sub(r"[^a-z0-9]+", "-", username.lower()).strip("-") or "someone"
 
