@@ -20,3 +20,13 @@ class TripwiresConfig(AppConfig):
                 context=selectors.wall_context,
             )
         )
+        # All quiet: a small line beside the cards, never in the alarm region.
+        register_wall_panel(
+            WallPanel(
+                name="tripwires-ok",
+                region=Region.SIDE,
+                order=90,
+                template_name="tripwires/wall_ok.html",
+                context=selectors.wall_ok_context,
+            )
+        )

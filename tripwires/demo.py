@@ -81,7 +81,6 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
             name="CTR",
             metric="click-through rate of the home feed",
             unit="%",
-            baseline_label="popularity baseline",
         )
         services.ingest_token_issue(tripwire=ctr, actor=lead, label="airflow: ctr_daily")
         points = _daily(

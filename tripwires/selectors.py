@@ -114,20 +114,25 @@ def unresolved_neutral_tests(team: Team) -> QuerySet[NeutralTest]:
 
 
 def wall_context(team: Any, now: datetime) -> Mapping[str, Any] | None:
-    """The wall's alarm panel: every tripped or stale tripwire in words (the only red on the
-    wall), or a small "3 tripwires ok". One query; nothing at all for a team without
-    tripwires."""
+    """The wall's alarms: every tripped or stale tripwire in words (the only red on the
+    wall), or None when there is none. One query."""
+    alarms, _ = _wall_state(team, now)
+    return {"alarms": alarms} if alarms else None
+
+
+def wall_ok_context(team: Any, now: datetime) -> Mapping[str, Any] | None:
+    """When no tripwire is alarming, only a small "3 tripwires ok" (nothing for a team
+    without tripwires). One query."""
+    alarms, quiet = _wall_state(team, now)
+    return {"quiet": quiet} if quiet and not alarms else None
+
+
+def _wall_state(team: Any, now: datetime) -> tuple[list[str], int]:
     tripwires = list(Tripwire.objects.filter(team=team).order_by("name"))
-    if not tripwires:
-        return None
+    alarms = []
     for tripwire in tripwires:
         tripwire.team = team  # the sentences need the team's time zone; no query for it
-    alarms = []
-    quiet = 0
-    for tripwire in tripwires:
         status = tripwire.status_at(now)
         if status in ALARMS:
             alarms.append(words.status_sentence(tripwire, status, now))
-        else:
-            quiet += 1
-    return {"alarms": alarms, "quiet": quiet, "total": len(tripwires)}
+    return alarms, len(tripwires) - len(alarms)

@@ -11,11 +11,12 @@ from .models import Tripwire
 
 
 def amount(value: float | None, unit: str) -> str:
+    """Two significant digits, as a person reads a dashboard: 4.1 %, 0.083, 34 ms."""
     if value is None:
         return "—"
-    number = f"{value:.3g}"
+    number = f"{value:.0f}" if abs(value) >= 100 else f"{value:.2g}"
     if "e" in number:
-        number = f"{value:.2e}"
+        number = f"{value:.1e}"
     return f"{number} {unit}".strip() if unit else number
 
 
@@ -40,7 +41,10 @@ def ago(moment: datetime | None, now: datetime) -> str:
 
 
 def interval(hours: int) -> str:
-    return f"{hours} h" if hours % 24 else ("day" if hours == 24 else f"{hours // 24} days")
+    """'daily', 'every 6 h', 'every 2 days'."""
+    if hours == 24:
+        return "daily"
+    return f"every {hours // 24} days" if hours % 24 == 0 else f"every {hours} h"
 
 
 def lead_words(tripwire: Tripwire) -> str:
@@ -67,11 +71,12 @@ def status_sentence(tripwire: Tripwire, status: str, now: datetime) -> str:
             f"{amount(current, unit)}{since}"
         )
     if status == detect.Status.STALE:
+        # Short enough for one line on the wall: the page says the rest.
         last = tripwire.last_observation_at
-        when = f"{day(last, tz)} {last.astimezone(ZoneInfo(tz)):%H:%M}" if last else "ever"
+        when = day(last, tz) if last else "the start"
         return (
-            f"{head}: no observation since {when} (expected every "
-            f"{interval(tripwire.expected_interval_hours)}): the pipeline may have stopped"
+            f"{head}: silent since {when}, expected {interval(tripwire.expected_interval_hours)}:"
+            " has the pipeline stopped?"
         )
     if status == detect.Status.MUTED:
         until = tripwire.muted_until or now

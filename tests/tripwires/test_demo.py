@@ -32,7 +32,7 @@ def test_seed_demo_tripwires(settings, client):
     verdicts = sorted(NeutralTest.objects.values_list("verdict", flat=True))
     assert verdicts == ["neutral", "not_neutral"]
     alarms = selectors.wall_context(ctr.team, now)["alarms"]
-    assert alarms[0].startswith("Tripwire CTR: production's lead over the popularity baseline")
+    assert alarms[0].startswith("Tripwire CTR: production's lead over the baseline fell from 4.1 %")
     count = Observation.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert Observation.objects.count() == count and NeutralTest.objects.count() == 2

@@ -270,7 +270,7 @@ def test_stale_is_announced_once(post, tripwire, django_capture_on_commit_callba
         assert services.tripwires_check_stale(now=later) == 0
     tripwire.refresh_from_db()
     assert tripwire.status_at(later) == "stale"
-    assert "no observation since" in tripwire.events.get(kind=EventKind.STALE).reason
+    assert "silent since" in tripwire.events.get(kind=EventKind.STALE).reason
 
 
 def test_webhook_urls_must_be_http(people):
