@@ -3,6 +3,7 @@ however many tripwires and observations a team has."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -127,7 +128,16 @@ def wall_ok_context(team: Any, now: datetime) -> Mapping[str, Any] | None:
     return {"quiet": quiet} if quiet and not alarms else None
 
 
+# The two wall panels are drawn one after the other for the same team and moment: they share
+# one query. Per thread, and only the last answer, so nothing stale outlives a render.
+_last_wall_state = threading.local()
+
+
 def _wall_state(team: Any, now: datetime) -> tuple[list[str], int]:
+    key = (team.pk, now)
+    cached = getattr(_last_wall_state, "value", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     tripwires = list(Tripwire.objects.filter(team=team).order_by("name"))
     alarms = []
     for tripwire in tripwires:
@@ -135,4 +145,6 @@ def _wall_state(team: Any, now: datetime) -> tuple[list[str], int]:
         status = tripwire.status_at(now)
         if status in ALARMS:
             alarms.append(words.status_sentence(tripwire, status, now))
-    return alarms, len(tripwires) - len(alarms)
+    state = (alarms, len(tripwires) - len(alarms))
+    _last_wall_state.value = (key, state)
+    return state
