@@ -33,7 +33,7 @@ from .forms import (
 )
 from .models import AlertSettings, AlertSubscription, IngestToken, NeutralTest, Tripwire
 
-OBSERVATIONS_SHOWN = 100
+OBSERVATIONS_SHOWN = 30
 EVENTS_SHOWN = 100
 
 
