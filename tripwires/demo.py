@@ -61,6 +61,7 @@ def _feed(tripwire: Tripwire, points: list[services.NewPoint]) -> None:
             points=[point],
             digest=f"demo-{point.key}",
             now=point.at + timedelta(hours=1),
+            notify=False,  # history replayed: nobody is emailed about it
         )
 
 
@@ -124,7 +125,7 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
             rng=rng, start=start, days=HISTORY_DAYS - 4, baseline=120, gap=35, noise=4, sign=-1
         )
         _feed(latency, points)
-        services.tripwires_check_stale(team=team, now=now)
+        services.tripwires_check_stale(team=team, now=now, notify=False)
 
     if not NeutralTest.objects.filter(team=team).exists():
         services.neutral_test_record(

@@ -139,7 +139,12 @@ def tripwire_unmute(*, tripwire: Tripwire, actor: User) -> Tripwire:
 
 
 def observations_ingest(
-    *, tripwire_id: int, points: list[NewPoint], digest: str, now: datetime | None = None
+    *,
+    tripwire_id: int,
+    points: list[NewPoint],
+    digest: str,
+    now: datetime | None = None,
+    notify: bool = True,
 ) -> dict[str, Any]:
     """Store a pipeline's batch (already validated whole: a bad batch never gets here).
 
@@ -175,7 +180,7 @@ def observations_ingest(
                 )
                 for p in new
             )
-            _reassess(tripwire, now)
+            _reassess(tripwire, now, notify=notify)
             response = {
                 "stored": len(new),
                 "duplicates": len(points) - len(new),
@@ -192,7 +197,9 @@ def observations_ingest(
         return dict(seen.response)
 
 
-def tripwires_check_stale(*, now: datetime | None = None, team: Team | None = None) -> int:
+def tripwires_check_stale(
+    *, now: datetime | None = None, team: Team | None = None, notify: bool = True
+) -> int:
     """Announce tripwires whose pipeline went quiet (no observation for twice the expected
     interval): run by `manage.py check_tripwires` and when the tripwires page is opened."""
     now = now or timezone.now()
@@ -210,12 +217,12 @@ def tripwires_check_stale(*, now: datetime | None = None, team: Team | None = No
                 Tripwire.objects.select_for_update().select_related("team").get(pk=candidate.pk)
             )
             if tripwire.announced != Status.STALE and tripwire.status_at(now) == Status.STALE:
-                _announce(tripwire, Status.STALE, now)
+                _announce(tripwire, Status.STALE, now, notify=notify)
                 announced += 1
     return announced
 
 
-def _reassess(tripwire: Tripwire, now: datetime) -> None:
+def _reassess(tripwire: Tripwire, now: datetime, *, notify: bool = True) -> None:
     rows = Observation.objects.filter(tripwire=tripwire).values_list("at", "production", "baseline")
     points = [detect.Point(at, production, baseline) for at, production, baseline in rows]
     result = detect.assess(points, tripwire.detection_settings(), now)
@@ -239,11 +246,12 @@ def _reassess(tripwire: Tripwire, now: datetime) -> None:
             "observation_count",
         ]
     )
-    _announce(tripwire, result.status, now)
+    _announce(tripwire, result.status, now, notify=notify)
 
 
-def _announce(tripwire: Tripwire, status: str, now: datetime) -> None:
-    """Log a change of alarm (tripped, stale, recovered) and notify after commit."""
+def _announce(tripwire: Tripwire, status: str, now: datetime, *, notify: bool = True) -> None:
+    """Log a change of alarm (tripped, stale, recovered) and notify after commit (the demo's
+    history, replayed, logs without calling anyone)."""
     before = tripwire.announced
     if status == before:
         return
@@ -261,16 +269,16 @@ def _announce(tripwire: Tripwire, status: str, now: datetime) -> None:
     else:
         return  # learning -> ok is no news
     _log(tripwire, kind, reason=sentence, changes=changes, at=now)
-    if tripwire.muted_until is not None and tripwire.muted_until > now:
+    if not notify or (tripwire.muted_until is not None and tripwire.muted_until > now):
         return  # logged, but a muted tripwire does not call anyone
     team_id, tripwire_id = tripwire.team_id, tripwire.pk
     subject = sentence if len(sentence) <= 150 else sentence[:147] + "…"
 
-    def notify() -> None:
+    def send() -> None:
         send_alarm_email.enqueue(tripwire_id, subject, sentence)
         post_alarm_webhook.enqueue(team_id, sentence)
 
-    transaction.on_commit(notify)
+    transaction.on_commit(send)
 
 
 # --- Tokens -----------------------------------------------------------------------------------
