@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("milestones.api_urls")),
     path("", include("focusboard.api_urls")),
     path("", include("schedule.api_urls")),
+    path("", include("tripwires.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("", include("focusboard.urls")),
     path("", include("schedule.urls")),
+    path("", include("tripwires.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -53,12 +53,14 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    # Ours, in dependency order: core <- teams <- milestones <- focusboard, teams <- schedule.
+    # Ours, in dependency order: core <- teams <- milestones <- focusboard, teams <- schedule,
+    # teams <- tripwires.
     "core",
     "teams",
     "milestones",
     "focusboard",
     "schedule",
+    "tripwires",
 ]
 
 MIDDLEWARE = [
