@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "schedule.models.MeetingStatus.choices",
         "BusySourceKindEnum": "schedule.models.BusySourceKind.choices",
         "RoleEnum": "teams.models.Role.choices",
+        "VisionStatusEnum": "milestones.models.VisionStatus.choices",
+        "ReviewOutcomeEnum": "milestones.models.Outcome.choices",
     },
 }
 

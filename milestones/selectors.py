@@ -1,0 +1,238 @@
+"""Reads for the vision page, the reviews, the API and the wall panel. Each runs a fixed
+number of queries whatever the number of criteria, values, targets or reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from teams.models import Team
+
+from . import periods, pictures
+from .models import (
+    CharterChange,
+    CriteriaToken,
+    CriterionValue,
+    DoneCriterion,
+    QuarterlyReview,
+    Target,
+    TargetRevision,
+    Vision,
+    VisionStatus,
+)
+from .snapshots import changes_between
+from .tokens import hash_secret
+
+
+def team_today(team: Team) -> date:
+    return timezone.localdate(timezone=ZoneInfo(team.timezone))
+
+
+def visions(team: Team) -> QuerySet[Vision]:
+    return Vision.objects.filter(team=team).order_by("-starts_on", "-pk")
+
+
+def criteria(vision: Vision) -> QuerySet[DoneCriterion]:
+    values = CriterionValue.objects.select_related("author", "token").order_by("at", "pk")
+    return vision.criteria.prefetch_related(Prefetch("values", queryset=values)).order_by(
+        "position", "pk"
+    )
+
+
+def targets(vision: Vision) -> QuerySet[Target]:
+    return vision.targets.annotate(revision_count=Count("revisions")).order_by("period")
+
+
+def target_revisions(target: Target) -> QuerySet[TargetRevision]:
+    return target.revisions.select_related("author").order_by("at", "pk")
+
+
+def reviews(vision: Vision) -> QuerySet[QuarterlyReview]:
+    return (
+        vision.reviews.select_related("author", "next_target_revision")
+        .prefetch_related("attendees")
+        .order_by("period")
+    )
+
+
+def active_vision(team: Team) -> Vision | None:
+    return Vision.objects.filter(team=team, status=VisionStatus.ACTIVE).first()
+
+
+def shown_vision(team: Team) -> Vision | None:
+    """The vision the team's pages show: the active one, else the most recent."""
+    return active_vision(team) or visions(team).first()
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """Where the team stands with its quarterly reviews: the next one due, whether it can be
+    held now, and whether it is late (more than two weeks past its date)."""
+
+    period: periods.Period | None  # the next period to review; None once all three are done
+    is_open: bool
+    is_overdue: bool
+    days_late: int
+
+    @property
+    def due_on(self) -> date | None:
+        return self.period.ends_on if self.period else None
+
+
+def review_status(vision: Vision, reviewed: set[int], today: date) -> ReviewStatus:
+    for period in vision.periods:
+        if period.number not in reviewed:
+            return ReviewStatus(
+                period,
+                is_open=periods.review_open(period.ends_on, today),
+                is_overdue=periods.review_overdue(period.ends_on, today),
+                days_late=max(0, (today - period.ends_on).days),
+            )
+    return ReviewStatus(None, is_open=False, is_overdue=False, days_late=0)
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    criterion: DoneCriterion
+    history: list[CriterionValue]
+    spark: pictures.Sparkline | None
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: periods.Period
+    target: Target | None
+    revision_count: int
+    is_current: bool
+    review: QuarterlyReview | None
+
+
+@dataclass(frozen=True)
+class VisionPage:
+    vision: Vision
+    today: date
+    criteria: list[CriterionRow]
+    achieved: bool
+    met_count: int
+    period_rows: list[PeriodRow]
+    current: periods.Period | None
+    reviews: list[QuarterlyReview]
+    review_status: ReviewStatus
+    charter: list[CharterChange]
+    roadmap: pictures.Roadmap
+    milestones: list[pictures.RoadmapMarker] = field(default_factory=list)
+
+
+def vision_page(vision: Vision, today: date) -> VisionPage:
+    """Everything the vision page draws, in seven queries whatever the vision holds."""
+    rows = []
+    for criterion in criteria(vision):
+        history = list(criterion.values.all())
+        spark = pictures.sparkline([v.new_value for v in history], criterion.target_value)
+        rows.append(CriterionRow(criterion, history, spark))
+    by_period = {t.period: t for t in targets(vision)}
+    done = list(reviews(vision))
+    reviewed = {r.period: r for r in done}
+    current = vision.period_on(today)
+    period_rows = [
+        PeriodRow(
+            period,
+            by_period.get(period.number),
+            getattr(by_period.get(period.number), "revision_count", 0),
+            current is not None and current.number == period.number,
+            reviewed.get(period.number),
+        )
+        for period in vision.periods
+    ]
+    # Milestones are placed here once they exist (they arrive with their own issue); the
+    # picture draws what exists and nothing else.
+    milestones: list[pictures.RoadmapMarker] = []
+    return VisionPage(
+        vision=vision,
+        today=today,
+        criteria=rows,
+        achieved=vision.achieved_by([row.criterion for row in rows]),
+        met_count=sum(row.criterion.met for row in rows),
+        period_rows=period_rows,
+        current=current,
+        reviews=done,
+        review_status=review_status(vision, set(reviewed), today),
+        charter=list(vision.charter_changes.select_related("author").order_by("at", "pk")),
+        roadmap=pictures.roadmap(
+            vision.starts_on,
+            vision.ends_on,
+            today=today,
+            reviewed=set(reviewed),
+            milestones=milestones,
+        ),
+        milestones=milestones,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    review: QuarterlyReview
+    previous: QuarterlyReview | None
+    changes: list[str]
+
+
+def review_view(review: QuarterlyReview) -> ReviewView:
+    previous = (
+        QuarterlyReview.objects.filter(vision_id=review.vision_id, period__lt=review.period)
+        .order_by("-period")
+        .first()
+    )
+    return ReviewView(
+        review,
+        previous,
+        changes_between(previous.snapshot if previous else None, review.snapshot),
+    )
+
+
+def team_reviews(team: Team) -> QuerySet[QuarterlyReview]:
+    return (
+        QuarterlyReview.objects.filter(vision__team=team)
+        .select_related("vision", "author")
+        .prefetch_related("attendees")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def criteria_token_lookup(secret: str) -> CriteriaToken | None:
+    """The live token for a secret, found by its hash (the secret is never compared)."""
+    if not secret or len(secret) > 200:
+        return None
+    return (
+        CriteriaToken.objects.select_related("vision__team")
+        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True)
+        .first()
+    )
+
+
+# --- Wall panel -----------------------------------------------------------------------------
+
+
+def wall_panel(team: Team, now: datetime) -> Mapping[str, Any] | None:
+    """The vision on the wall: the current target with the days left in its period, and the
+    criteria as met / not met marks. Nothing when there is no active vision. Three queries."""
+    vision = active_vision(team)
+    if vision is None:
+        return None
+    today = timezone.localtime(now, ZoneInfo(team.timezone)).date()
+    period = vision.period_on(today)
+    target = Target.objects.filter(vision=vision, period=period.number).first() if period else None
+    marks = list(vision.criteria.order_by("position", "pk"))
+    return {
+        "vision": vision,
+        "period": period,
+        "target": target,
+        "days_left": period.days_left(today) if period else None,
+        "criteria": marks,
+        "met_count": sum(c.met for c in marks),
+    }
