@@ -191,10 +191,10 @@ def criterion_add(
     *,
     vision: Vision,
     actor: User | None,
-    description: str,
     metric: str,
     comparator: str,
     target_value: float,
+    description: str = "",
     unit: str = "",
     current_value: float | None = None,
 ) -> DoneCriterion:

@@ -6,209 +6,468 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('teams', '0001_initial'),
+        ("teams", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveSmallIntegerField()),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.PositiveSmallIntegerField()),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['vision', 'period'],
+                "ordering": ["vision", "period"],
             },
         ),
         migrations.CreateModel(
-            name='TargetRevision',
+            name="TargetRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('reason', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='milestones.target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("reason", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="milestones.target",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['target', 'at', 'pk'],
+                "ordering": ["target", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Vision',
+            name="Vision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('problem', models.TextField(help_text='The important problem, in a few sentences.')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(help_text='The day the vision is due: nine months by default.')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('achieved', 'Achieved'), ('abandoned', 'Abandoned')], default='active', max_length=10)),
-                ('achieved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visions', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "problem",
+                    models.TextField(help_text="The important problem, in a few sentences."),
+                ),
+                ("starts_on", models.DateField()),
+                (
+                    "ends_on",
+                    models.DateField(
+                        help_text="The day the vision is due: nine months by default."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("achieved", "Achieved"),
+                            ("abandoned", "Abandoned"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("achieved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visions",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team', '-starts_on', '-pk'],
+                "ordering": ["team", "-starts_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='target',
-            name='vision',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='milestones.vision'),
+            model_name="target",
+            name="vision",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="targets",
+                to="milestones.vision",
+            ),
         ),
         migrations.CreateModel(
-            name='QuarterlyReview',
+            name="QuarterlyReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveSmallIntegerField()),
-                ('held_on', models.DateField()),
-                ('outcome', models.CharField(choices=[('met', 'Met'), ('partly', 'Partly met'), ('missed', 'Missed')], max_length=8)),
-                ('evidence', models.TextField()),
-                ('still_right_problem', models.BooleanField()),
-                ('still_right_note', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('snapshot', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('attendees', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('next_target_revision', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='review', to='milestones.targetrevision')),
-                ('vision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='milestones.vision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.PositiveSmallIntegerField()),
+                ("held_on", models.DateField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("met", "Met"), ("partly", "Partly met"), ("missed", "Missed")],
+                        max_length=8,
+                    ),
+                ),
+                ("evidence", models.TextField()),
+                ("still_right_problem", models.BooleanField()),
+                ("still_right_note", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("snapshot", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "next_target_revision",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review",
+                        to="milestones.targetrevision",
+                    ),
+                ),
+                (
+                    "vision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="milestones.vision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['vision', 'period'],
+                "ordering": ["vision", "period"],
             },
         ),
         migrations.CreateModel(
-            name='DoneCriterion',
+            name="DoneCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('metric', models.CharField(help_text="What is measured, e.g. 'NDCG@10'.", max_length=80)),
-                ('comparator', models.CharField(choices=[('>=', 'at least'), ('<=', 'at most'), ('==', 'exactly')], max_length=2)),
-                ('target_value', models.FloatField()),
-                ('unit', models.CharField(blank=True, max_length=20)),
-                ('current_value', models.FloatField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('vision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='milestones.vision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "metric",
+                    models.CharField(help_text="What is measured, e.g. 'NDCG@10'.", max_length=80),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[(">=", "at least"), ("<=", "at most"), ("==", "exactly")],
+                        max_length=2,
+                    ),
+                ),
+                ("target_value", models.FloatField()),
+                ("unit", models.CharField(blank=True, max_length=20)),
+                ("current_value", models.FloatField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "vision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="milestones.vision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['vision', 'position', 'pk'],
+                "ordering": ["vision", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CriteriaToken',
+            name="CriteriaToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(help_text="Which pipeline, e.g. 'nightly eval'.", max_length=60)),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('vision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria_tokens', to='milestones.vision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Which pipeline, e.g. 'nightly eval'.", max_length=60
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "vision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria_tokens",
+                        to="milestones.vision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['vision', '-created_at'],
+                "ordering": ["vision", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CharterChange',
+            name="CharterChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('chartered', 'Chartered'), ('rechartered', 'Re-chartered'), ('achieved', 'Achieved'), ('abandoned', 'Abandoned')], max_length=12)),
-                ('problem', models.TextField()),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('reason', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('vision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='charter_changes', to='milestones.vision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("chartered", "Chartered"),
+                            ("rechartered", "Re-chartered"),
+                            ("achieved", "Achieved"),
+                            ("abandoned", "Abandoned"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("problem", models.TextField()),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("reason", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "vision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="charter_changes",
+                        to="milestones.vision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['vision', 'at', 'pk'],
+                "ordering": ["vision", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CriterionValue',
+            name="CriterionValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_value', models.FloatField(blank=True, null=True)),
-                ('new_value', models.FloatField()),
-                ('at', models.DateTimeField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='milestones.criteriatoken')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='milestones.donecriterion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_value", models.FloatField(blank=True, null=True)),
+                ("new_value", models.FloatField()),
+                ("at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="milestones.criteriatoken",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="milestones.donecriterion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criterion', 'at', 'pk'],
-                'indexes': [models.Index(fields=['criterion', 'at'], name='milestones__criteri_e967ce_idx')],
+                "ordering": ["criterion", "at", "pk"],
+                "indexes": [
+                    models.Index(fields=["criterion", "at"], name="milestones__criteri_e967ce_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='vision',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('team',), name='vision_one_active_per_team', violation_error_message='The team already has an active vision.'),
+            model_name="vision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("team",),
+                name="vision_one_active_per_team",
+                violation_error_message="The team already has an active vision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vision',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'achieved', 'abandoned'])), name='vision_status_valid'),
+            model_name="vision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "achieved", "abandoned"])),
+                name="vision_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vision',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='vision_ends_after_it_starts'),
+            model_name="vision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gt", models.F("starts_on"))),
+                name="vision_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vision',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='vision_title_not_empty'),
+            model_name="vision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="vision_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vision',
-            constraint=models.CheckConstraint(condition=models.Q(('problem', ''), _negated=True), name='vision_problem_not_empty'),
+            model_name="vision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("problem", ""), _negated=True), name="vision_problem_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('vision', 'period'), name='target_one_per_period', violation_error_message='This period already has a target.'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("vision", "period"),
+                name="target_one_per_period",
+                violation_error_message="This period already has a target.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('period__gte', 1), ('period__lte', 3)), name='target_period_1_to_3'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period__gte", 1), ("period__lte", 3)),
+                name="target_period_1_to_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='target_text_not_empty'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="target_text_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreview',
-            constraint=models.UniqueConstraint(fields=('vision', 'period'), name='review_one_per_period', violation_error_message='This period has already been reviewed.'),
+            model_name="quarterlyreview",
+            constraint=models.UniqueConstraint(
+                fields=("vision", "period"),
+                name="review_one_per_period",
+                violation_error_message="This period has already been reviewed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreview',
-            constraint=models.CheckConstraint(condition=models.Q(('period__gte', 1), ('period__lte', 3)), name='review_period_1_to_3'),
+            model_name="quarterlyreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period__gte", 1), ("period__lte", 3)),
+                name="review_period_1_to_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreview',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['met', 'partly', 'missed'])), name='review_outcome_valid'),
+            model_name="quarterlyreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome__in", ["met", "partly", "missed"])),
+                name="review_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donecriterion',
-            constraint=models.CheckConstraint(condition=models.Q(('comparator__in', ['>=', '<=', '=='])), name='criterion_comparator_valid'),
+            model_name="donecriterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("comparator__in", [">=", "<=", "=="])),
+                name="criterion_comparator_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donecriterion',
-            constraint=models.CheckConstraint(condition=models.Q(('metric', ''), _negated=True), name='criterion_metric_not_empty'),
+            model_name="donecriterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("metric", ""), _negated=True), name="criterion_metric_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='charterchange',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['chartered', 'rechartered', 'achieved', 'abandoned'])), name='charterchange_kind_valid'),
+            model_name="charterchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["chartered", "rechartered", "achieved", "abandoned"])
+                ),
+                name="charterchange_kind_valid",
+            ),
         ),
     ]

@@ -4,6 +4,7 @@ periods follow the vision's dates, and a re-chartered end date moves only the la
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -45,7 +46,7 @@ def test_periods_tile_the_vision_from_its_start_to_its_end(vision):
     spans = periods.periods(start, end)
     assert [p.number for p in spans] == [1, 2, 3]
     assert spans[0].starts_on == start and spans[-1].ends_on == end
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in itertools.pairwise(spans):
         assert before.ends_on == after.starts_on
         assert before.starts_on < before.ends_on
     assert period_of(start, end, start - timedelta(days=1)) is None
@@ -66,7 +67,11 @@ def test_default_periods_are_three_calendar_months_each(start):
 def test_month_end_starts_clamp_without_drifting():
     # 31 August: 30 November, then 28 February (not the 28th carried onwards), then 31 May.
     spans = periods.periods(date(2025, 8, 31), default_ends_on(date(2025, 8, 31)))
-    assert [p.starts_on for p in spans] == [date(2025, 8, 31), date(2025, 11, 30), date(2026, 2, 28)]
+    assert [p.starts_on for p in spans] == [
+        date(2025, 8, 31),
+        date(2025, 11, 30),
+        date(2026, 2, 28),
+    ]
     assert spans[-1].ends_on == date(2026, 5, 31)
     # Leap years: 29 February is a real day, and 30 November + 3 months is 29 February 2028.
     leap = periods.periods(date(2027, 11, 30), default_ends_on(date(2027, 11, 30)))

@@ -123,8 +123,15 @@ def test_met_and_achieved_are_computed_and_the_status_follows(people, vision, cr
 
 @pytest.mark.parametrize(
     ("comparator", "value", "met"),
-    [(">=", 0.5, True), (">=", 0.49, False), ("<=", 0.5, True), ("<=", 0.51, False)]
-    + [("==", 0.5, True), ("==", 0.1 + 0.4, True), ("==", 0.500001, False)],
+    [
+        (">=", 0.5, True),
+        (">=", 0.49, False),
+        ("<=", 0.5, True),
+        ("<=", 0.51, False),
+        ("==", 0.5, True),
+        ("==", 0.1 + 0.4, True),
+        ("==", 0.500001, False),
+    ],
 )
 def test_comparators(vision, people, comparator, value, met):
     criterion = services.criterion_add(

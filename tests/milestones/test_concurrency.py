@@ -1,0 +1,42 @@
+"""One active vision per team under real concurrency: many threads, each with its own
+database connection, charter at once. Runs on file-backed SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from rest_framework.test import APIClient
+
+from milestones.models import Vision
+from tests.concurrency import race
+
+from .conftest import today_of
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+def test_concurrent_charters_leave_exactly_one_active_vision(people):
+    start = today_of(people.team).isoformat()
+    results = race(
+        12,
+        lambda i: client_for(people.lead).post(
+            "/api/v1/teams/ml/visions/",
+            {"title": f"Vision {i}", "problem": "P", "starts_on": start},
+            format="json",
+        ),
+    )
+    bad = [r for r in results if not hasattr(r, "status_code")]
+    assert not bad, bad
+    counts = Counter(r.status_code for r in results)  # type: ignore[union-attr]
+    assert counts == {201: 1, 409: 11}
+    assert {r.json()["code"] for r in results if r.status_code == 409} == {  # type: ignore[union-attr]
+        "active_vision_exists"
+    }
+    assert Vision.objects.filter(team=people.team, status="active").count() == 1
