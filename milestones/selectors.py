@@ -111,6 +111,7 @@ class PeriodRow:
     revision_count: int
     is_current: bool
     review: QuarterlyReview | None
+    days_left: int | None
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def vision_page(vision: Vision, today: date) -> VisionPage:
             getattr(by_period.get(period.number), "revision_count", 0),
             current is not None and current.number == period.number,
             reviewed.get(period.number),
+            period.days_left(today) if period.contains(today) else None,
         )
         for period in vision.periods
     ]
