@@ -37,7 +37,8 @@ class CriterionInline(admin.TabularInline):
     model = DoneCriterion
     extra = 0
     fields = ["metric", "comparator", "target_value", "unit", "current_value", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = ["metric", "comparator", "target_value", "unit", "current_value"]
+    readonly_fields += ["updated_at"]
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -48,7 +49,7 @@ class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
     fields = ["period", "text", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = ["period", "text", "updated_at"]
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

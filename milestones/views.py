@@ -331,8 +331,9 @@ def review_new(request: AuthedRequest, team_slug: str) -> HttpResponse:
 
 def _review(access: TeamAccess, pk: int) -> QuarterlyReview:
     return get_object_or_404(
-        QuarterlyReview.objects.select_related("vision", "author", "next_target_revision")
-        .prefetch_related("attendees"),
+        QuarterlyReview.objects.select_related(
+            "vision", "author", "next_target_revision"
+        ).prefetch_related("attendees"),
         vision__team=access.team,
         pk=pk,
     )
@@ -367,9 +368,7 @@ def review_markdown(request: AuthedRequest, team_slug: str, pk: int) -> HttpResp
     """The review as Markdown, for a leadership update outside the team."""
     access = team_access(request.user, team_slug)
     view = selectors.review_view(_review(access, pk))
-    response = HttpResponse(
-        review_markdown_text(view), content_type="text/markdown; charset=utf-8"
-    )
+    response = HttpResponse(review_markdown_text(view), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = (
         f'inline; filename="{access.team.slug}-review-{view.review.held_on}.md"'
     )
@@ -414,4 +413,3 @@ def non_negotiables(request: HttpRequest, team_slug: str) -> HttpResponse:
         "The team's engineering non-negotiables (unit tests, design docs, robust job "
         "scheduling, …) will live here. Nothing has been recorded yet.",
     )
-
