@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from teams.models import Membership, Team
 
 from .models import TITLE_MAX_LENGTH, Comparator, DoneCriterion, Outcome
+from .templatetags.measures import measure
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_HELP = "Why it changes. The direction should not change lightly: this stays in the history."
@@ -59,6 +60,11 @@ class TargetForm(forms.Form):
     )
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
 YES_NO = [("yes", "Yes, still the right problem"), ("no", "No, it is not")]
 
 
@@ -90,7 +96,7 @@ class ReviewForm(forms.Form):
         label="Why the target changes",
         help_text="Needed only when you change a target that was already set.",
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = PeopleField(
         queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -107,7 +113,7 @@ class ReviewForm(forms.Form):
                 label=criterion.metric,
                 help_text=f"Target: {criterion.comparator} {criterion.target_value:g} "
                 f"{criterion.unit}".strip(),
-                initial=criterion.current_value,
+                initial=measure(criterion.current_value),
             )
 
     def criterion_fields(self) -> list[forms.BoundField]:

@@ -67,7 +67,7 @@ def test_a_quarterly_review_from_start_to_finish(
     page.get_by_label("Why", exact=True).fill("Users still search again.")
     # Step 4: the next target exists, so changing it needs a reason: first without one.
     page.get_by_label("Next period's target").fill("Serve 10% of traffic in two countries")
-    page.get_by_label("sam").check()
+    page.get_by_label("Sam", exact=True).check()
     page.click("text=Record the review")
     expect(page.locator(".board-error")).to_contain_text("Say why the target of period 2 changes")
     assert QuarterlyReview.objects.count() == 0
