@@ -40,8 +40,10 @@ def test_the_panel_shows_the_current_target_days_left_and_marks(
     html = render_to_string(panel.template_name, dict(panel.context))
     assert "Serve the click model to 5%" in html
     assert f"{panel.context['days_left']} days left in period 2" in html
-    assert html.count('class="met"') == 1 and html.count('class="unmet"') == 1
-    assert 'p95 latency<span class="visually-hidden"> met' in html
+    assert html.count('class="wall-mark met"') == 1
+    assert html.count('class="wall-mark unmet"') == 1
+    assert '✓ p95 latency<span class="visually-hidden"> met' in html
+    assert '○ NDCG@10<span class="visually-hidden"> not met' in html
 
 
 def test_the_panel_says_when_the_period_has_no_target(people, vision):
@@ -72,4 +74,4 @@ def test_more_than_five_criteria_are_summed_up(people, vision):
             vision=vision, actor=people.lead, metric=f"m{n}", comparator=">=", target_value=1
         )
     html = render_to_string("milestones/wall_panel.html", dict(vision_panel(people.team).context))
-    assert html.count("<li") == 6 and "+2 more" in html
+    assert html.count('class="wall-mark') == 5 and "+2 more" in html
