@@ -406,6 +406,10 @@ def review_record(
 
     revision = None
     next_number = period.number + 1
+    if next_number > periods.PERIODS and next_target_text.strip():
+        raise ValidationError(
+            {"next_target_text": ["This is the vision's last period: there is no next target."]}
+        )
     if next_number <= periods.PERIODS:
         existing = Target.objects.filter(vision=vision, period=next_number).first()
         text = next_target_text.strip()

@@ -20,6 +20,7 @@ from .conftest import today_of
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/teams/ml/visions/"
+WHO = ["anonymous", "outsider", "viewer", "member", "lead"]
 
 
 def test_create_returns_the_spec_shape_with_nine_months_by_default(people, as_user):
@@ -260,15 +261,17 @@ def test_a_pipeline_posts_values_with_its_token(people, as_user, api, vision, cr
     assert api.patch(url, {"current_value": 0.1}, **wrong).status_code == 401
 
 
-def test_only_leads_manage_tokens(people, as_user, vision):
-    url = f"{BASE}{vision.pk}/criteria-tokens/"
-    assert as_user(people.member).post(url, {"label": "x"}).status_code == 403
-    assert as_user(people.member).get(url).status_code == 403
+@pytest.mark.parametrize("who", WHO)
+def test_only_leads_manage_tokens(people, as_user, vision, who):
+    token_id, _ = issue_token(as_user, people, vision)
+    url = f"{BASE}{vision.pk}/criteria-tokens/{token_id}/"
+    expected = {"anonymous": 401, "outsider": 404, "viewer": 403, "member": 403, "lead": 204}
+    assert as_user(people.user(who)).delete(url).status_code == expected[who]
+    revoked = CriteriaToken.objects.get(pk=token_id).revoked_at is not None
+    assert revoked is (who == "lead")
 
 
 # --- Role matrix ------------------------------------------------------------------------------
-
-WHO = ["anonymous", "outsider", "viewer", "member", "lead"]
 
 
 def endpoints(vision, criteria, target, review):

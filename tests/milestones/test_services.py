@@ -287,3 +287,17 @@ def test_reviews_open_two_weeks_before_a_period_ends_and_once_per_period(people,
     assert review(people, vision).period == 1
     with pytest.raises(ValidationError, match="No period is ending yet"):
         review(people, vision)  # period 2 has barely started
+
+
+def test_the_last_periods_review_sets_no_next_target(people, charter):
+    vision = charter(started_days_ago=0)
+    Vision.objects.filter(pk=vision.pk).update(
+        starts_on=add_months(today_of(people.team), -9) - timedelta(days=3),
+        ends_on=today_of(people.team) - timedelta(days=3),
+    )
+    vision.refresh_from_db()
+    for period in (1, 2):
+        review(people, vision, next_target_text=f"Target {period + 1}")
+    with pytest.raises(ValidationError, match="last period"):
+        review(people, vision, next_target_text="A fourth?")
+    assert review(people, vision, next_target_text="").period == 3

@@ -351,6 +351,7 @@ def test_write_role_matrix(client, people, criteria, who):
             {"lead"},
         ),
         ("/t/ml/reviews/new/", {"outcome": "met"}, set()),  # an incomplete form: nothing saved
+        ("/t/ml/vision/abandon/", {"reason": "Wrong problem"}, {"lead"}),
     ]
     expected = {"anonymous": 302, "outsider": 404, "viewer": 403}
     for path, data, changers in writes:
