@@ -51,7 +51,7 @@ bench: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy teams focusboard milestones schedule config
+	$(VENV)/bin/mypy core teams focusboard milestones schedule config
 
 clean:
 	rm -rf $(VENV) .test-db-*.sqlite3* staticfiles

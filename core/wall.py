@@ -19,10 +19,9 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from teams.models import Team
+from django.db.models import Model
 
 
 class Region(enum.StrEnum):
@@ -31,7 +30,8 @@ class Region(enum.StrEnum):
     SIDE = "side"
 
 
-PanelContext = Callable[["Team", datetime], Mapping[str, Any] | None]
+# Called with the team (core knows no Team model: it sits below teams) and the moment.
+PanelContext = Callable[[Any, datetime], Mapping[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def register_wall_panel(panel: WallPanel) -> None:
     _panels[panel.name] = panel
 
 
-def wall_panels(team: Team, now: datetime) -> dict[Region, list[RenderedPanel]]:
+def wall_panels(team: Model, now: datetime) -> dict[Region, list[RenderedPanel]]:
     """Every registered panel that has something to show, by region, in order."""
     shown: dict[Region, list[RenderedPanel]] = {region: [] for region in Region}
     for panel in sorted(_panels.values(), key=lambda p: (p.region, p.order, p.name)):

@@ -82,14 +82,14 @@ class FocusEventAdmin(admin.ModelAdmin):
 
 @admin.register(KioskToken)
 class KioskTokenAdmin(admin.ModelAdmin):
-    list_display = ["label", "team", "created_at", "last_seen_at", "revoked_at"]
+    list_display = ["label", "team", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["team"]
     readonly_fields = [
         "team",
         "token_hash",
         "created_by",
         "created_at",
-        "last_seen_at",
+        "last_used_at",
         "revoked_at",
     ]
     actions = ["revoke"]

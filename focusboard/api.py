@@ -19,8 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from teams.api import TeamScopedMixin, conflict, request_user
+from core.errors import conflict
+from core.rules import RuleCode
 from teams.models import Membership
+from teams.permissions import TeamScopedMixin, request_user
 
 from . import selectors, services
 from .models import TITLE_MAX_LENGTH, FocusEvent, FocusItem, FocusStatus
@@ -95,7 +97,11 @@ class SwapSerializer(serializers.Serializer):
     replace = serializers.IntegerField(help_text="The id of the active item to park.")
 
 
-CAP_REACHED = conflict("focus_cap_reached (with focus_cap and active) or invalid_transition")
+CAP_REACHED = conflict(
+    RuleCode.FOCUS_CAP_REACHED,
+    RuleCode.INVALID_TRANSITION,
+    note="focus_cap_reached comes with focus_cap and active.",
+)
 
 
 @extend_schema(tags=["focus board"])

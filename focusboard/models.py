@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.tokens import HashedToken
 from teams.models import FOCUS_CAP_MAX, Team
 
 TITLE_MAX_LENGTH = 80
@@ -162,35 +161,21 @@ class FocusEvent(models.Model):
         raise TypeError("Focus events are append-only: they cannot be deleted.")
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class KioskToken(models.Model):
-    """Lets one wall screen show one team's board without logging in, read-only.
-
-    Only the SHA-256 of the token is stored; the token itself is shown once, at creation.
-    """
+class KioskToken(HashedToken):
+    """Lets one wall screen show one team's board without logging in, read-only: the token
+    grants that and nothing else."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kiosk_tokens")
     label = models.CharField(max_length=60, help_text="Where the screen is, e.g. 'Team room'.")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["team", "-created_at"]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.team})"
-
-    @staticmethod
-    def new_secret() -> str:
-        return secrets.token_urlsafe(32)  # 256 random bits
 
 
 class WallScreen(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from schedule.selectors import wall_status
 from teams.models import Team
 
-from .models import FocusEvent, FocusItem, FocusStatus, KioskToken, hash_token
+from .models import FocusEvent, FocusItem, FocusStatus, KioskToken
 
 
 def active_count(team: Team) -> int:
@@ -75,15 +75,9 @@ def wall_extras(team: Team, now: datetime) -> dict[str, object]:
 
 
 def kiosk_token_lookup(secret: str) -> KioskToken | None:
-    """The live token for a secret, or None. Looked up by its SHA-256, so the secret
-    itself is never compared (or stored)."""
-    if not secret or len(secret) > 200:
-        return None
-    return (
-        KioskToken.objects.select_related("team")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
-        .first()
-    )
+    """The live wall-screen token for a secret, with its team, or None."""
+    token: KioskToken | None = KioskToken.objects.select_related("team").for_secret(secret)
+    return token
 
 
 # --- Focus history --------------------------------------------------------------------------

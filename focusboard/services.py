@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.rules import RuleCode, RuleViolation
 from teams.models import FOCUS_CAP_MAX, Membership, Role, Team
-from teams.rules import RuleViolation
 from teams.services import lock_team
 
 from .models import (
@@ -22,7 +22,6 @@ from .models import (
     FocusStatus,
     KioskToken,
     WallScreen,
-    hash_token,
 )
 
 OPEN = (FocusStatus.ACTIVE, FocusStatus.PARKED)
@@ -30,7 +29,7 @@ OPEN = (FocusStatus.ACTIVE, FocusStatus.PARKED)
 
 def _cap_reached(team: Team, active: int) -> RuleViolation:
     return RuleViolation(
-        "focus_cap_reached",
+        RuleCode.FOCUS_CAP_REACHED,
         f"The board is full: {team.name} focuses on at most {team.focus_cap} topics at once "
         f"and {active} are active. Park, finish or swap an item first.",
         focus_cap=team.focus_cap,
@@ -104,7 +103,7 @@ def _check_owner(team: Team, owner: User | None) -> None:
 def _require(item: FocusItem, allowed: tuple[str, ...], doing: str) -> None:
     if item.status not in allowed:
         raise RuleViolation(
-            "invalid_transition",
+            RuleCode.INVALID_TRANSITION,
             f"“{item.title}” is {item.status}, so it cannot be {doing}.",
             status=item.status,
         )
@@ -315,27 +314,13 @@ def focus_item_edit(
 @transaction.atomic
 def kiosk_token_create(*, team: Team, actor: User, label: str) -> tuple[KioskToken, str]:
     """Create a wall-screen token; returns it and the secret, which is shown only once."""
-    secret = KioskToken.new_secret()
-    token = KioskToken(team=team, label=label.strip(), created_by=actor)
-    token.token_hash = hash_token(secret)
-    token.full_clean()
-    token.save()
-    return token, secret
+    return KioskToken.issue(team=team, label=label.strip(), created_by=actor)
 
 
 @transaction.atomic
 def kiosk_token_revoke(*, token: KioskToken) -> KioskToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    token.revoke()
     return token
-
-
-def kiosk_token_seen(*, token: KioskToken) -> None:
-    """Note that a screen polled; written at most once a minute per screen."""
-    now = timezone.now()
-    if token.last_seen_at is None or (now - token.last_seen_at).total_seconds() > 60:
-        KioskToken.objects.filter(pk=token.pk).update(last_seen_at=now)
 
 
 @transaction.atomic

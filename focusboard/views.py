@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from teams.forms import errors_as_sentence
+from core.errors import REFUSALS, Refusal, form_refusal, refusal
+from core.rules import RuleCode, RuleViolation
 from teams.models import Role, Team
 from teams.permissions import AuthedRequest, TeamAccess, team_access
-from teams.rules import RuleViolation
 
 from . import selectors, services
 from .forms import FocusItemForm, KioskTokenForm, SwapForm
@@ -48,12 +47,14 @@ def _board_context(access: TeamAccess, **extra: Any) -> dict[str, Any]:
 
 
 def _board_response(
-    request: AuthedRequest, access: TeamAccess, *, error: str = "", status: int = 200, **extra: Any
+    request: AuthedRequest, access: TeamAccess, refused: Refusal | None = None, **extra: Any
 ) -> HttpResponse:
     """htmx gets the re-rendered board fragment (with the message, and 400/409 when something
     was refused); a plain form post is redirected back to the board with the message."""
+    error = refused.message if refused else ""
     if request.htmx:
         context = _board_context(access, error=error, **extra)
+        status = refused.status if refused else 200
         return render(request, "focusboard/board.html#board", context, status=status)
     if error:
         messages.error(request, error)
@@ -74,9 +75,7 @@ def item_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     form = FocusItemForm(request.POST, team=access.team)
     if not form.is_valid():
-        return _board_response(
-            request, access, error=errors_as_sentence(form), status=400, add_form=form
-        )
+        return _board_response(request, access, form_refusal(form), add_form=form)
     parked = request.POST.get("status") == FocusStatus.PARKED
     try:
         services.focus_item_add(
@@ -85,10 +84,8 @@ def item_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
             status=FocusStatus.PARKED if parked else FocusStatus.ACTIVE,
             **form.cleaned_data,
         )
-    except RuleViolation as exc:
-        return _board_response(request, access, error=exc.message, status=409, add_form=form)
-    except ValidationError as exc:
-        return _board_response(request, access, error=" ".join(exc.messages), status=400)
+    except REFUSALS as exc:
+        return _board_response(request, access, refusal(exc), add_form=form)
     return _board_response(request, access)
 
 
@@ -114,11 +111,13 @@ def item_action(request: AuthedRequest, team_slug: str, pk: int, action: str) ->
                 index = active.index(item.pk) + (-1 if action == "up" else 1)
                 services.focus_item_move(item=item, actor=request.user, position=index)
             else:
-                raise RuleViolation("invalid_transition", "Only items on the board have an order.")
+                raise RuleViolation(
+                    RuleCode.INVALID_TRANSITION, "Only items on the board have an order."
+                )
         else:
             raise Http404("No such action.")
     except RuleViolation as exc:
-        return _board_response(request, access, error=exc.message, status=409)
+        return _board_response(request, access, refusal(exc))
     return _board_response(request, access)
 
 
@@ -129,16 +128,14 @@ def item_swap(request: AuthedRequest, team_slug: str) -> HttpResponse:
     form = SwapForm(request.POST)
     if not form.is_valid():
         return _board_response(
-            request, access, error="Pick an item to park and one to bring in.", status=400
+            request, access, Refusal("Pick an item to park and one to bring in.", 400)
         )
     item = get_object_or_404(FocusItem, team=access.team, pk=form.cleaned_data["item"])
     replace = get_object_or_404(FocusItem, team=access.team, pk=form.cleaned_data["replace"])
     try:
         services.focus_item_swap(item=item, replace=replace, actor=request.user)
-    except RuleViolation as exc:
-        return _board_response(request, access, error=exc.message, status=409)
-    except ValidationError as exc:
-        return _board_response(request, access, error=" ".join(exc.messages), status=400)
+    except REFUSALS as exc:
+        return _board_response(request, access, refusal(exc))
     return _board_response(request, access)
 
 
@@ -154,9 +151,8 @@ def item_edit(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
             services.focus_item_edit(
                 item=item, actor=request.user, fields=set(form.cleaned_data), **form.cleaned_data
             )
-        except (ValidationError, RuleViolation) as exc:
-            message = exc.message if isinstance(exc, RuleViolation) else " ".join(exc.messages)
-            form.add_error(None, message)
+        except REFUSALS as exc:
+            form.add_error(None, refusal(exc).message)
         else:
             return _board_response(request, access)
     context = {
@@ -283,7 +279,7 @@ def _kiosk(secret: str) -> KioskToken:
     token = selectors.kiosk_token_lookup(secret)
     if token is None:
         raise Http404("No such wall screen.")
-    services.kiosk_token_seen(token=token)
+    token.mark_used()
     return token
 
 

@@ -21,9 +21,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from teams.api import TeamScopedMixin, conflict, request_user
+from core.errors import conflict
+from core.rules import RuleCode
 from teams.models import Membership, Role
-from teams.permissions import TeamAccess
+from teams.permissions import TeamAccess, TeamScopedMixin, request_user
 
 from . import periods, selectors, services
 from .models import (
@@ -40,6 +41,7 @@ from .models import (
     VisionStatus,
 )
 
+CHANGE_REFUSED = conflict(RuleCode.REASON_REQUIRED, RuleCode.INVALID_TRANSITION)
 REASON_HELP = "Why it changes: required when the text (or the problem, or the dates) changes."
 
 
@@ -366,7 +368,7 @@ class VisionViewSet(
         return _vision_queryset(selectors.visions(self.team))
 
     @extend_schema(
-        responses={201: VisionSerializer, 409: conflict("active_vision_exists")},
+        responses={201: VisionSerializer, 409: conflict(RuleCode.ACTIVE_VISION_EXISTS)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = VisionSerializer(data=request.data)
@@ -387,7 +389,10 @@ class VisionViewSet(
 
     @extend_schema(
         request=VisionUpdateSerializer,
-        responses={200: VisionSerializer, 409: conflict("reason_required")},
+        responses={
+            200: VisionSerializer,
+            409: CHANGE_REFUSED,
+        },
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         vision = self.get_object()
@@ -480,7 +485,7 @@ class CriterionViewSet(
             token=token,
         )
         if token is not None:
-            services.criteria_token_used(token=token)
+            token.mark_used()
         return Response(self.get_serializer(self.get_queryset().get(pk=criterion.pk)).data)
 
 
@@ -530,7 +535,10 @@ class TargetViewSet(TeamScopedMixin, mixins.RetrieveModelMixin, viewsets.Generic
 
     @extend_schema(
         request=TargetUpdateSerializer,
-        responses={200: TargetSerializer, 409: conflict("reason_required")},
+        responses={
+            200: TargetSerializer,
+            409: CHANGE_REFUSED,
+        },
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         target = self.get_object()
@@ -579,7 +587,10 @@ class ReviewViewSet(
         return context
 
     @extend_schema(
-        responses={201: ReviewSerializer, 409: conflict("reason_required")},
+        responses={
+            201: ReviewSerializer,
+            409: CHANGE_REFUSED,
+        },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.tokens import HashedToken
 from teams.models import Team
 
 from . import periods as period_math
@@ -332,20 +333,15 @@ class QuarterlyReview(AppendOnlyModel):
         return f"Review of period {self.period} ({self.held_on})"
 
 
-class CriteriaToken(models.Model):
+class CriteriaToken(HashedToken):
     """Lets one pipeline post the measured values of one vision's criteria, so the definition
-    of done tracks reality without anyone typing numbers. Only the SHA-256 of the secret is
-    stored; the secret is shown once, at creation."""
+    of done tracks reality without anyone typing numbers. It grants that and nothing else."""
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="criteria_tokens")
     label = models.CharField(max_length=60, help_text="Which pipeline, e.g. 'nightly eval'.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["vision", "-created_at"]

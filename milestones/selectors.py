@@ -27,7 +27,6 @@ from .models import (
     VisionStatus,
 )
 from .snapshots import changes_between
-from .tokens import hash_secret
 
 
 def team_today(team: Team) -> date:
@@ -207,14 +206,11 @@ def team_reviews(team: Team) -> QuerySet[QuarterlyReview]:
 
 
 def criteria_token_lookup(secret: str) -> CriteriaToken | None:
-    """The live token for a secret, found by its hash (the secret is never compared)."""
-    if not secret or len(secret) > 200:
-        return None
-    return (
-        CriteriaToken.objects.select_related("vision__team")
-        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True)
-        .first()
+    """The live token for a secret, found by its hash (the secret itself is never compared)."""
+    token: CriteriaToken | None = CriteriaToken.objects.select_related("vision__team").for_secret(
+        secret
     )
+    return token
 
 
 # --- Wall panel -----------------------------------------------------------------------------

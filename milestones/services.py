@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.rules import RuleCode, RuleViolation
 from teams.models import Membership, Team
-from teams.rules import RuleViolation
 from teams.services import lock_team
 
 from . import periods
@@ -37,21 +37,20 @@ from .models import (
     VisionStatus,
 )
 from .snapshots import vision_snapshot
-from .tokens import hash_secret, new_secret
 
 CHARTER_FIELDS = ("problem", "starts_on", "ends_on")
 
 
 def _active_vision_exists(team: Team) -> RuleViolation:
     return RuleViolation(
-        "active_vision_exists",
+        RuleCode.ACTIVE_VISION_EXISTS,
         f"{team.name} already has an active vision: one important problem at a time. "
         "Mark it achieved or abandon it before starting another.",
     )
 
 
 def _reason_required(what: str) -> RuleViolation:
-    return RuleViolation("reason_required", f"Say why {what}: give a reason.")
+    return RuleViolation(RuleCode.REASON_REQUIRED, f"Say why {what}: give a reason.")
 
 
 def _check_span(starts_on: date, ends_on: date) -> None:
@@ -129,11 +128,7 @@ def vision_update(
 ) -> Vision:
     """Change the title freely; changing the problem or the dates is a re-charter, which needs
     a reason (409 `reason_required`) and is kept in the vision's history."""
-    vision = _lock_vision(vision)
-    if not vision.is_active:
-        raise RuleViolation(
-            "invalid_transition", f"“{vision.title}” is {vision.status}: it can no longer change."
-        )
+    vision = _writable(vision)
     changed = set()
     for name in ("title", "problem"):
         if name in fields and fields[name].strip() != getattr(vision, name):
@@ -161,7 +156,9 @@ def vision_abandon(*, vision: Vision, actor: User | None, reason: str) -> Vision
     """Stop pursuing the vision (the team may then charter another). Needs a reason."""
     vision = _lock_vision(vision)
     if not vision.is_active:
-        raise RuleViolation("invalid_transition", f"“{vision.title}” is already {vision.status}.")
+        raise RuleViolation(
+            RuleCode.INVALID_TRANSITION, f"“{vision.title}” is already {vision.status}."
+        )
     if not reason.strip():
         raise _reason_required("the vision is abandoned")
     vision.status = VisionStatus.ABANDONED
@@ -199,11 +196,7 @@ def criterion_add(
     current_value: float | None = None,
 ) -> DoneCriterion:
     """Add a measurable line to the definition of done."""
-    vision = _lock_vision(vision)
-    if not vision.is_active:
-        raise RuleViolation(
-            "invalid_transition", f"“{vision.title}” is {vision.status}: it can no longer change."
-        )
+    vision = _writable(vision)
     _check_number("target_value", target_value)
     _check_number("current_value", current_value)
     criterion = DoneCriterion(
@@ -315,10 +308,12 @@ def _revise_target(
 
 
 def _writable(vision: Vision) -> Vision:
+    """Lock the vision; refuse when it is achieved or abandoned: its record is closed."""
     vision = _lock_vision(vision)
     if not vision.is_active:
         raise RuleViolation(
-            "invalid_transition", f"“{vision.title}” is {vision.status}: it can no longer change."
+            RuleCode.INVALID_TRANSITION,
+            f"“{vision.title}” is {vision.status}: it can no longer change.",
         )
     return vision
 
@@ -461,24 +456,9 @@ def review_record(
 def criteria_token_create(*, vision: Vision, actor: User, label: str) -> tuple[CriteriaToken, str]:
     """A token for one pipeline to post this vision's criteria values; the secret is returned
     once and only its hash is kept."""
-    secret = new_secret()
-    token = CriteriaToken(
-        vision=vision, label=label.strip(), created_by=actor, token_hash=hash_secret(secret)
-    )
-    token.full_clean()
-    token.save()
-    return token, secret
-
-
-def criteria_token_used(*, token: CriteriaToken) -> None:
-    """Note that a pipeline posted; written at most once a minute per token."""
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= 60:
-        CriteriaToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return CriteriaToken.issue(vision=vision, label=label.strip(), created_by=actor)
 
 
 def criteria_token_revoke(*, token: CriteriaToken) -> CriteriaToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    token.revoke()
     return token

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from teams.forms import errors_as_sentence
+from core.errors import REFUSALS, refusal
+from core.forms import errors_as_sentence
+from core.rules import RuleViolation
 from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
-from teams.rules import RuleViolation
 
 from . import selectors, services
 from .forms import (
@@ -73,9 +74,8 @@ def _vision_response(
 
 
 def _refusal(exc: RuleViolation | ValidationError) -> tuple[str, int]:
-    if isinstance(exc, RuleViolation):
-        return exc.message, 409
-    return " ".join(exc.messages), 400
+    refused = refusal(exc)
+    return refused.message, refused.status
 
 
 @login_required
@@ -96,7 +96,7 @@ def vision_create(request: AuthedRequest, team_slug: str) -> HttpResponse:
         )
     try:
         services.vision_create(team=access.team, actor=request.user, **form.cleaned_data)
-    except (RuleViolation, ValidationError) as exc:
+    except REFUSALS as exc:
         message, status = _refusal(exc)
         return _vision_response(request, access, error=message, status=status, create_form=form)
     return _vision_response(request, access)
@@ -127,7 +127,7 @@ def vision_edit(request: AuthedRequest, team_slug: str) -> HttpResponse:
                 services.vision_update(
                     vision=vision, actor=request.user, fields=data, reason=reason
                 )
-            except (RuleViolation, ValidationError) as exc:
+            except REFUSALS as exc:
                 message, status = _refusal(exc)
                 form.add_error(None, message)
             else:
@@ -182,7 +182,7 @@ def criterion_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
         )
     try:
         services.criterion_add(vision=vision, actor=request.user, **form.cleaned_data)
-    except (RuleViolation, ValidationError) as exc:
+    except REFUSALS as exc:
         message, status = _refusal(exc)
         return _vision_response(
             request, access, partial="criteria", error=message, status=status, criterion_form=form
@@ -206,7 +206,7 @@ def criterion_value(request: AuthedRequest, team_slug: str, pk: int) -> HttpResp
         services.criterion_update_value(
             criterion=criterion, value=form.cleaned_data["current_value"], actor=request.user
         )
-    except (RuleViolation, ValidationError) as exc:
+    except REFUSALS as exc:
         message, status = _refusal(exc)
         return _vision_response(request, access, partial="criteria", error=message, status=status)
     return _vision_response(request, access, partial="criteria")
@@ -231,7 +231,7 @@ def target_save(request: AuthedRequest, team_slug: str, period: int) -> HttpResp
             )
         else:
             services.target_revise(target=target, actor=request.user, **form.cleaned_data)
-    except (RuleViolation, ValidationError) as exc:
+    except REFUSALS as exc:
         message, status = _refusal(exc)
         return _vision_response(request, access, partial="periods", error=message, status=status)
     return _vision_response(request, access, partial="periods")
@@ -299,7 +299,7 @@ def review_new(request: AuthedRequest, team_slug: str) -> HttpResponse:
                     next_target_text=data["next_target_text"],
                     next_target_reason=data["next_target_reason"],
                 )
-            except (RuleViolation, ValidationError) as exc:
+            except REFUSALS as exc:
                 message, status = _refusal(exc)
                 form.add_error(None, message)
             else:

@@ -4,7 +4,7 @@ and rebalance suggestions. Thin: serializers validate, services and selectors de
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,10 +25,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from teams.api import TeamScopedMixin, conflict, request_user
+from core.errors import conflict
+from core.rules import RuleCode
 from teams.models import Role
+from teams.permissions import TeamScopedMixin, request_user
 
-from . import engine, selectors, services
+from . import adapters, engine, proposals, selectors, services, weeks
 from .models import (
     POLICY_FIELDS,
     BusySource,
@@ -63,10 +65,8 @@ def _aware(value: Any, *, field_name: str = "time") -> datetime:
 
 
 def _check_years(day: date) -> None:
-    if not selectors.within_planning_years(day):
-        raise serializers.ValidationError(
-            f"Pick a date between {selectors.FIRST_YEAR} and {selectors.LAST_YEAR}."
-        )
+    if not weeks.within_planning_years(day):
+        raise serializers.ValidationError(weeks.planning_years_sentence())
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -147,7 +147,7 @@ class MakerPolicySerializer(serializers.ModelSerializer):
     def get_windows(self, policy: MakerPolicy) -> list[dict[str, str]]:
         return [
             {"kind": kind, "start": f"{a:%H:%M}", "end": f"{b:%H:%M}"}
-            for kind, a, b in selectors.policy_windows(policy)
+            for kind, a, b in adapters.policy_windows(policy)
         ]
 
 
@@ -225,29 +225,6 @@ class SlotProposalsSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-def request_range(
-    earliest: date | datetime | None, latest: date | datetime | None, tz_name: str
-) -> tuple[datetime, datetime]:
-    """Dates are whole days in the person's zone; `latest` as a date is included; nothing
-    before now is proposed."""
-    zone = ZoneInfo(tz_name)
-    now = timezone.now()
-    if earliest is None:
-        start = now
-    elif isinstance(earliest, datetime):
-        start = earliest
-    else:
-        start = datetime.combine(earliest, time(0), zone)
-    start = max(start, now)  # nobody can meet in the past
-    if latest is None:
-        end = start + timedelta(days=7)
-    elif isinstance(latest, datetime):
-        end = latest
-    else:
-        end = datetime.combine(latest + timedelta(days=1), time(0), zone)
-    return start, end
-
-
 @extend_schema(tags=["schedule"])
 class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
     """Ranked maker-friendly slots for a meeting: right after lunch, then early morning, then
@@ -260,30 +237,24 @@ class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
 
     @extend_schema(
         request=SlotRequestSerializer,
-        responses={200: SlotProposalsSerializer, 409: conflict("meeting_too_long")},
+        responses={200: SlotProposalsSerializer, 409: conflict(RuleCode.MEETING_TOO_LONG)},
     )
     def post(self, request: Request, team_slug: str) -> Response:
         serializer = SlotRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        tz_name = selectors.user_timezone(request_user(request), self.team)
-        earliest, latest = request_range(data.get("earliest"), data.get("latest"), tz_name)
-        result = selectors.propose_slots(
+        result = proposals.propose_slots(
             self.team,
+            viewer=request_user(request),
             duration_minutes=data["duration_minutes"],
             attendees=data["attendees"],
             optional_attendees=data["optional_attendees"],
-            earliest=earliest,
-            latest=latest,
+            earliest=data.get("earliest"),
+            latest=data.get("latest"),
             allow_maker_time=data["allow_maker_time"],
             limit=data["limit"],
         )
-        return Response(
-            {
-                "proposals": [ProposalSerializer(p).data for p in result.proposals],
-                "warnings": list(result.warnings),
-            }
-        )
+        return Response(SlotProposalsSerializer(result).data)
 
 
 # --- meetings/ -------------------------------------------------------------------------------
@@ -332,14 +303,19 @@ class MeetingSerializer(serializers.ModelSerializer):
     def get_local_times(self, meeting: Meeting) -> dict[str, str]:
         return {
             a.user.username: meeting.start.astimezone(
-                ZoneInfo(selectors.user_timezone(a.user, meeting.team))
+                ZoneInfo(adapters.person_timezone(a.user, meeting.team))
             ).isoformat()
             for a in meeting.attendance.all()
         }
 
 
 class MeetingBookedSerializer(MeetingSerializer):
-    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    """A meeting just booked or moved, with the warnings of that booking (from the context)."""
+
+    warnings = serializers.SerializerMethodField()
+
+    def get_warnings(self, meeting: Meeting) -> list[str]:
+        return list(self.context.get("warnings", []))
 
     class Meta(MeetingSerializer.Meta):
         fields = [*MeetingSerializer.Meta.fields, "warnings"]
@@ -368,14 +344,15 @@ class MeetingUpdateSerializer(serializers.Serializer):
 
 def _booked(booking: services.Booking) -> dict[str, Any]:
     meeting = selectors.meetings_for_team(booking.meeting.team).get(pk=booking.meeting.pk)
-    data = dict(MeetingSerializer(meeting).data)
-    data["warnings"] = booking.warnings
-    return data
+    return MeetingBookedSerializer(meeting, context={"warnings": booking.warnings}).data
 
 
 MEETING_CONFLICTS = conflict(
-    "slot_conflict (a required attendee already has something then), maker_time (inside "
-    "maker time without override_maker_time) or meeting_too_long."
+    RuleCode.SLOT_CONFLICT,
+    RuleCode.MAKER_TIME,
+    RuleCode.MEETING_TOO_LONG,
+    note="A required attendee already has something then, or the time is inside maker time "
+    "without override_maker_time.",
 )
 
 
@@ -416,7 +393,7 @@ class MeetingViewSet(
             raise serializers.ValidationError({name: exc.detail}) from exc
         if isinstance(parsed, datetime):
             return parsed
-        tz_name = selectors.user_timezone(request_user(self.request), self.team)
+        tz_name = adapters.person_timezone(request_user(self.request), self.team)
         return datetime.combine(parsed, time(0), ZoneInfo(tz_name))
 
     @extend_schema(
@@ -606,94 +583,71 @@ WEEK_PARAM = OpenApiParameter(
 
 
 def _week(request: Request, team: Any) -> date:
-    return selectors.parse_week(
-        request.query_params.get("week"), today=selectors.team_today(team, timezone.now())
+    return weeks.parse_week(
+        request.query_params.get("week"), today=weeks.team_today(team, timezone.now())
     )
 
 
-def _hours(minutes: int) -> float:
-    return round(minutes / 60, 2)
+class HoursField(serializers.FloatField):
+    """Minutes, shown as hours with two decimals."""
+
+    def to_representation(self, minutes: int) -> float:  # type: ignore[override]
+        return round(minutes / 60, 2)
 
 
-def _percent(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+class PercentField(serializers.FloatField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value: float) -> float:  # type: ignore[override]
+        return round(value, 1)
 
 
 class DaySerializer(serializers.Serializer):
-    date = serializers.DateField()
-    focus_hours = serializers.FloatField()
+    date = serializers.DateField(source="day")
+    focus_hours = HoursField(source="focus_minutes")
     meetings = serializers.IntegerField()
     maker_friendly_meetings = serializers.IntegerField()
     interrupts = serializers.IntegerField()
 
 
 class ReportTotalsSerializer(serializers.Serializer):
-    focus_hours = serializers.FloatField()
+    focus_hours = HoursField(source="focus_minutes")
     meetings = serializers.IntegerField()
-    maker_friendly_percent = serializers.FloatField(allow_null=True)
+    maker_friendly_percent = PercentField()
     interrupts = serializers.IntegerField()
 
 
-class PersonReportSerializer(ReportTotalsSerializer):
+class PersonReportSerializer(serializers.Serializer):
     username = serializers.CharField()
-    timezone = serializers.CharField()
-    focus_hours_delta = serializers.FloatField(help_text="Change from the week before.")
-    days = DaySerializer(many=True)
+    timezone = serializers.CharField(source="week.timezone")
+    focus_hours = HoursField(source="week.focus_minutes")
+    meetings = serializers.IntegerField(source="week.meetings")
+    maker_friendly_percent = PercentField(source="week.maker_friendly_percent")
+    interrupts = serializers.IntegerField(source="week.interrupts")
+    focus_hours_delta = HoursField(
+        source="delta_focus_minutes", help_text="Change from the week before."
+    )
+    days = DaySerializer(source="week.days", many=True)
 
 
-class MakerReportSerializer(ReportTotalsSerializer):
-    week = serializers.CharField()
+class MakerReportSerializer(serializers.Serializer):
+    week = serializers.SerializerMethodField()
     week_start = serializers.DateField()
-    team_timezone = serializers.CharField()
-    focus_hours_delta = serializers.FloatField(help_text="Change from the week before.")
+    team_timezone = serializers.CharField(source="current.team_timezone")
+    focus_hours = HoursField(source="current.focus_minutes")
+    meetings = serializers.IntegerField(source="current.meetings")
+    maker_friendly_percent = PercentField(source="current.maker_friendly_percent")
+    interrupts = serializers.IntegerField(source="current.interrupts")
+    focus_hours_delta = HoursField(
+        source="delta_focus_minutes", help_text="Change from the week before."
+    )
     previous = ReportTotalsSerializer(help_text="The week before, for comparison.")
-    days = DaySerializer(many=True)
+    days = DaySerializer(source="current.days", many=True)
     people = PersonReportSerializer(many=True)
 
-
-def _days(days: tuple[engine.DayMetrics, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": d.day.isoformat(),
-            "focus_hours": _hours(d.focus_minutes),
-            "meetings": d.meetings,
-            "maker_friendly_meetings": d.maker_friendly_meetings,
-            "interrupts": d.interrupts,
-        }
-        for d in days
-    ]
-
-
-def _totals(report: engine.MakerReport | engine.PersonWeek) -> dict[str, Any]:
-    return {
-        "focus_hours": _hours(report.focus_minutes),
-        "meetings": report.meetings,
-        "maker_friendly_percent": _percent(report.maker_friendly_percent),
-        "interrupts": report.interrupts,
-    }
-
-
-def maker_report_payload(report: selectors.WeekReport) -> dict[str, Any]:
-    current = report.current
-    return {
-        "week": selectors.week_label(report.week_start),
-        "week_start": report.week_start.isoformat(),
-        "team_timezone": current.team_timezone,
-        **_totals(current),
-        "focus_hours_delta": _hours(report.delta_focus_minutes),
-        "previous": _totals(report.previous),
-        "days": _days(current.days),
-        "people": [
-            {
-                "username": username,
-                "timezone": person.timezone,
-                **_totals(person),
-                "focus_hours_delta": _hours(report.person_delta(username)),
-                "days": _days(person.days),
-            }
-            for username, person in current.people.items()
-        ],
-    }
+    def get_week(self, report: selectors.WeekReport) -> str:
+        return weeks.week_label(report.week_start)
 
 
 @extend_schema(tags=["schedule"])
@@ -706,18 +660,18 @@ class MakerReportView(TeamScopedMixin, generics.GenericAPIView):
     @extend_schema(parameters=[WEEK_PARAM], responses=MakerReportSerializer)
     def get(self, request: Request, team_slug: str) -> Response:
         report = selectors.maker_report(self.team, _week(request, self.team))
-        return Response(maker_report_payload(report))
+        return Response(MakerReportSerializer(report).data)
 
 
 class MoveSerializer(serializers.Serializer):
-    meeting = serializers.IntegerField(help_text="The meeting's id.")
-    title = serializers.CharField()
-    old_start = serializers.DateTimeField()
-    old_end = serializers.DateTimeField()
-    new_start = serializers.DateTimeField()
-    new_end = serializers.DateTimeField()
-    focus_gain_minutes = serializers.IntegerField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    meeting = serializers.IntegerField(source="meeting.pk", help_text="The meeting's id.")
+    title = serializers.CharField(source="move.title")
+    old_start = serializers.DateTimeField(source="move.old_start")
+    old_end = serializers.DateTimeField(source="move.old_end")
+    new_start = serializers.DateTimeField(source="move.new_start")
+    new_end = serializers.DateTimeField(source="move.new_end")
+    focus_gain_minutes = serializers.IntegerField(source="move.focus_gain_minutes")
+    reasons = serializers.ListField(source="move.reasons", child=serializers.CharField())
 
 
 class RebalanceSerializer(serializers.Serializer):
@@ -737,20 +691,5 @@ class RebalanceView(TeamScopedMixin, generics.GenericAPIView):
         monday = _week(request, self.team)
         suggestions = selectors.rebalance(self.team, monday, now=timezone.now())
         return Response(
-            {
-                "week": selectors.week_label(monday),
-                "suggestions": [
-                    {
-                        "meeting": s.meeting.pk,
-                        "title": s.move.title,
-                        "old_start": s.move.old_start.isoformat(),
-                        "old_end": s.move.old_end.isoformat(),
-                        "new_start": s.move.new_start.isoformat(),
-                        "new_end": s.move.new_end.isoformat(),
-                        "focus_gain_minutes": s.move.focus_gain_minutes,
-                        "reasons": list(s.move.reasons),
-                    }
-                    for s in suggestions
-                ],
-            }
+            RebalanceSerializer({"week": weeks.week_label(monday), "suggestions": suggestions}).data
         )

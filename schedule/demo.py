@@ -16,11 +16,11 @@ from django.contrib.auth.models import AbstractUser, User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.rules import RuleViolation
 from teams.models import Team
-from teams.rules import RuleViolation
 from teams.services import profile_for, profile_update
 
-from . import selectors, services
+from . import adapters, proposals, services
 from .demo_calendars import demo_calendar_ics
 from .models import MakerPolicy, Meeting, MeetingStatus
 
@@ -83,7 +83,7 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
             continue
         data = demo_calendar_ics(
             username=username,
-            timezone=selectors.user_timezone(user, team),
+            timezone=adapters.person_timezone(user, team),
             start=last_monday,
             weeks=6,
             seed=seed_number,
@@ -145,8 +145,9 @@ def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneI
         for allow_maker_time in (False, True):
             # What a real organiser does: a maker-friendly slot if there is one that day,
             # else the least bad one, booked flagged (and offered to rebalance).
-            result = selectors.propose_slots(
+            result = proposals.propose_slots(
                 team,
+                viewer=organizer,
                 duration_minutes=item.minutes,
                 attendees=list(item.required),
                 optional_attendees=list(item.optional),
@@ -154,6 +155,7 @@ def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneI
                 latest=day_end,
                 allow_maker_time=allow_maker_time,
                 limit=1,
+                include_past=True,  # last week's meetings make last week's report
             )
             if result.proposals:
                 best = result.proposals[0]

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import POLICY_FIELDS, WEEKDAY_NAMES, MakerPolicy
-from .selectors import FIRST_YEAR, LAST_YEAR, within_planning_years
+from .weeks import planning_years_sentence, within_planning_years
 
 DURATIONS = [
     (15, "15 min"),
@@ -52,7 +52,7 @@ class ProposeForm(forms.Form):
         earliest, latest = data.get("earliest"), data.get("latest")
         for name, day in (("earliest", earliest), ("latest", latest)):
             if day and not within_planning_years(day):
-                self.add_error(name, f"Pick a date between {FIRST_YEAR} and {LAST_YEAR}.")
+                self.add_error(name, planning_years_sentence())
                 return data
         if earliest and latest and latest < earliest:
             self.add_error("latest", "The latest date must not be before the earliest.")
@@ -73,7 +73,7 @@ class _PlannedTimes(forms.Form):
         for name in ("start", "end"):
             value = data.get(name)
             if value is not None and not within_planning_years(value.date()):
-                self.add_error(name, f"Pick a date between {FIRST_YEAR} and {LAST_YEAR}.")
+                self.add_error(name, planning_years_sentence())
         return data
 
 

@@ -49,7 +49,7 @@ POLICY_FIELDS = (
 
 
 class MakerPolicy(models.Model):
-    """How a team protects its makers' time (SPEC section 1, `schedule`).
+    """How a team protects its makers' time.
 
     The meeting windows follow from the hours: after lunch (lunch end + window), early morning
     (workday start + window) and end of day (the last window before the workday ends).

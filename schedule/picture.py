@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from teams.models import Membership
 
 from . import engine
+from .adapters import person_hours, person_timezone
 from .models import Meeting, MeetingAttendee
-from .selectors import TeamCalendar, member_hours, member_timezone
+from .selectors import TeamCalendar, local_times_line
 
 WIDTH = 1360
 LABEL_WIDTH = 150
@@ -25,12 +26,6 @@ HEADER = 48
 ROW = 64
 COLUMN_GAP = 10
 DAYS = 5
-
-WINDOW_LABEL = {
-    engine.AFTER_LUNCH: "after lunch",
-    engine.EARLY_MORNING: "early morning",
-    engine.END_OF_DAY: "end of day",
-}
 
 
 @dataclass(frozen=True)
@@ -110,16 +105,8 @@ class WeekPicture:
         return LABEL_WIDTH
 
 
-def _city(tz_name: str) -> str:
-    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
-
-
 def _hm(dt: datetime) -> str:
     return f"{dt:%H:%M}"
-
-
-def _wall(day: date, t: time, zone: ZoneInfo, plus_minutes: int = 0) -> datetime:
-    return (datetime.combine(day, t) + timedelta(minutes=plus_minutes)).replace(tzinfo=zone)
 
 
 def _axis_hours(calendar: TeamCalendar, monday: date, viewer: ZoneInfo) -> tuple[int, int]:
@@ -129,10 +116,10 @@ def _axis_hours(calendar: TeamCalendar, monday: date, viewer: ZoneInfo) -> tuple
     lo: list[float] = []
     hi: list[float] = []
     for m in calendar.memberships:
-        hours = member_hours(m, calendar.policy)
-        zone = ZoneInfo(member_timezone(m, calendar.team))
+        hours = person_hours(m.user, calendar.policy)
+        zone = ZoneInfo(person_timezone(m.user, calendar.team))
         for t, bucket in ((hours.workday_start, lo), (hours.workday_end, hi)):
-            local = _wall(monday, t, zone).astimezone(viewer)
+            local = engine.wall_time(monday, t, zone).astimezone(viewer)
             bucket.append((local - midnight).total_seconds() / 3600)
     if not lo:
         return 8, 19
@@ -155,8 +142,8 @@ class _Canvas:
         for i in range(DAYS):
             day = monday + timedelta(days=i)
             x0 = LABEL_WIDTH + i * col_width + COLUMN_GAP / 2
-            lo = _wall(day, time(0), viewer, self.axis_lo * 60)
-            hi = _wall(day, time(0), viewer, self.axis_hi * 60)
+            lo = engine.wall_time(day, time(0), viewer, self.axis_lo * 60)
+            hi = engine.wall_time(day, time(0), viewer, self.axis_hi * 60)
             self.spans.append((lo, hi, x0))
 
     def x_of(self, t: datetime, col: int) -> float:
@@ -209,9 +196,9 @@ class _RowShapes:
 
 
 def _place(tz_name: str, monday: date) -> str:
-    offset = _wall(monday, time(12), ZoneInfo(tz_name)).strftime("%z")
+    offset = engine.wall_time(monday, time(12), ZoneInfo(tz_name)).strftime("%z")
     minutes = f":{offset[3:]}" if offset[3:] != "00" else ""
-    return f"{_city(tz_name)} · UTC{offset[:3]}{minutes}"
+    return f"{engine.city_name(tz_name)} · UTC{offset[:3]}{minutes}"
 
 
 def build(
@@ -261,33 +248,41 @@ def _row(
     username = user.username
     person = calendar.people[username]
     zone = ZoneInfo(person.timezone)
-    hours = member_hours(membership, calendar.policy)
+    hours = person_hours(membership.user, calendar.policy)
     policy = calendar.policy
     out = _RowShapes(canvas, y)
     words = canvas.words
     for col in range(DAYS):
         day = monday + timedelta(days=col)
-        ws, we = _wall(day, hours.workday_start, zone), _wall(day, hours.workday_end, zone)
-        ls, le = _wall(day, hours.lunch_start, zone), _wall(day, hours.lunch_end, zone)
-        city = _city(person.timezone)
+        ws, we = (
+            engine.wall_time(day, hours.workday_start, zone),
+            engine.wall_time(day, hours.workday_end, zone),
+        )
+        ls, le = (
+            engine.wall_time(day, hours.lunch_start, zone),
+            engine.wall_time(day, hours.lunch_end, zone),
+        )
+        city = engine.city_name(person.timezone)
         out.add("wk-work", ws, we, col, f"{username} works {_hm(ws)}-{_hm(we)} {city} time")
-        if day.weekday() not in (policy.meeting_free_weekdays or []):
-            w = policy.window_minutes
-            windows = (
-                (engine.EARLY_MORNING, ws, min(_wall(day, hours.workday_start, zone, w), we)),
-                (engine.AFTER_LUNCH, le, min(_wall(day, hours.lunch_end, zone, w), we)),
-                (engine.END_OF_DAY, max(_wall(day, hours.workday_end, zone, -w), ws), we),
+        windows = engine.day_windows(
+            day,
+            zone,
+            workday_start=hours.workday_start,
+            workday_end=hours.workday_end,
+            lunch_end=hours.lunch_end,
+            window_minutes=policy.window_minutes,
+            meeting_free_weekdays=policy.meeting_free_weekdays or (),
+        )
+        for window in windows:
+            a, b = window.start, window.end
+            out.add(
+                f"wk-window wk-{window.kind}",
+                a,
+                b,
+                col,
+                f"Meeting window, {engine.WINDOW_LABEL[window.kind]} for {username}: "
+                f"{_hm(a)}-{_hm(b)} {city} time ({words(a, b)})",
             )
-            for kind, a, b in windows:
-                if b > a:
-                    out.add(
-                        f"wk-window wk-{kind}",
-                        a,
-                        b,
-                        col,
-                        f"Meeting window, {WINDOW_LABEL[kind]} for {username}: "
-                        f"{_hm(a)}-{_hm(b)} {city} time ({words(a, b)})",
-                    )
         out.add("wk-lunch", ls, le, col, f"{username}'s lunch {_hm(ls)}-{_hm(le)} {city} time")
         for a, b in engine.focus_blocks(person, day, calendar.rules):
             minutes = int((b - a).total_seconds() // 60)
@@ -317,8 +312,8 @@ def _row(
             if a < b:
                 tip = f"Busy: another team's meeting ({words(start, end)})"
                 out.add("wk-busy", a, b, col, tip, top=14, height=ROW - 34)
-    for meeting in calendar.meetings:
-        attendance: list[MeetingAttendee] = meeting.attendee_rows  # type: ignore[attr-defined]
+    for entry in calendar.meetings:
+        meeting, attendance = entry.meeting, entry.attendance
         mine = [r for r in attendance if r.user_id == user.pk]
         if not mine:
             continue
@@ -345,27 +340,16 @@ def _row(
     return Row(username, label, _place(person.timezone, monday), y, out.shapes)
 
 
-def local_times_line(
-    meeting: Meeting, rows: list[MeetingAttendee], calendar_or_team_tz: dict[str, str]
-) -> str:
-    """'lena 14:00 Paris · tom 08:00 New York' for a meeting's attendees."""
-    parts = []
-    for row in rows:
-        tz_name = calendar_or_team_tz.get(row.user.username)
-        if not tz_name:
-            continue
-        local = meeting.start.astimezone(ZoneInfo(tz_name))
-        parts.append(f"{row.user.username} {_hm(local)} {_city(tz_name)}")
-    return " · ".join(parts)
-
-
 def meeting_tooltip(
     meeting: Meeting, rows: list[MeetingAttendee], calendar: TeamCalendar, viewer: ZoneInfo
 ) -> str:
-    tzs = {m.user.username: member_timezone(m, calendar.team) for m in calendar.memberships}
+    tzs = {m.user.username: person_timezone(m.user, calendar.team) for m in calendar.memberships}
     start, end = meeting.start.astimezone(viewer), meeting.end.astimezone(viewer)
     flag = " · booked in maker time" if meeting.forced_into_maker_time else ""
     return (
         f"{meeting.title} · {start:%a} {_hm(start)}-{_hm(end)} your time{flag} · "
-        + local_times_line(meeting, rows, tzs)
+        + local_times_line(
+            meeting.start,
+            ((r.user.username, tzs[r.user.username]) for r in rows if r.user.username in tzs),
+        )
     )

@@ -7,7 +7,6 @@ intervals there are (the tests pin the counts).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -15,13 +14,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from teams.models import Membership, Team
-from teams.rules import RuleViolation
 
 from . import engine
+from .adapters import engine_person, engine_policy, person_timezone
 from .models import (
     BusyInterval,
     BusySource,
@@ -30,12 +28,11 @@ from .models import (
     MeetingAttendee,
     MeetingStatus,
 )
+from .weeks import week_bounds
 
 # How far busy time is imported: from the start of last week (so last week's maker report
 # still has its data; that is always at least 7 days back) to 12 weeks ahead.
 IMPORT_WEEKS_AHEAD = 12
-# The longest range a person may ask proposals for.
-MAX_PROPOSAL_RANGE = timedelta(weeks=8)
 
 # --- Policy and people ------------------------------------------------------------------
 
@@ -47,119 +44,6 @@ def policy_for(team: Team) -> MakerPolicy:
         return MakerPolicy.objects.get(team=team)
     except MakerPolicy.DoesNotExist:
         return MakerPolicy(team=team)
-
-
-def meeting_too_long_message(minutes: int, maximum: int) -> str:
-    parts = -(-minutes // maximum)
-    return (
-        f"A {minutes}-minute meeting is longer than the team's {maximum}-minute maximum. "
-        f"Split it into {parts} shorter meetings or cut the agenda."
-    )
-
-
-def engine_policy(policy: MakerPolicy) -> engine.Policy:
-    return engine.Policy(
-        workday_start=policy.workday_start,
-        workday_end=policy.workday_end,
-        lunch_start=policy.lunch_start,
-        lunch_end=policy.lunch_end,
-        window_minutes=policy.window_minutes,
-        max_meeting_minutes=policy.max_meeting_minutes,
-        max_attendees=policy.max_attendees,
-        min_focus_block_minutes=policy.min_focus_block_minutes,
-        meeting_free_weekdays=frozenset(policy.meeting_free_weekdays or ()),
-    )
-
-
-def policy_windows(policy: MakerPolicy) -> list[tuple[str, time, time]]:
-    """The meeting windows of the team's hours, best first, clamped to the workday."""
-
-    def plus(t: time, minutes: int) -> time:
-        moved = datetime.combine(date(2000, 1, 3), t) + timedelta(minutes=minutes)
-        if moved.date() != date(2000, 1, 3):
-            return time.max if minutes > 0 else time.min
-        return moved.time()
-
-    ws, we, le, w = (
-        policy.workday_start,
-        policy.workday_end,
-        policy.lunch_end,
-        policy.window_minutes,
-    )
-    windows = [
-        (engine.AFTER_LUNCH, le, min(plus(le, w), we)),
-        (engine.EARLY_MORNING, ws, min(plus(ws, w), we)),
-        (engine.END_OF_DAY, max(plus(we, -w), ws), we),
-    ]
-    return [(kind, a, b) for kind, a, b in windows if a < b]
-
-
-def _profile(membership: Membership):  # type: ignore[no-untyped-def]
-    try:
-        return membership.user.profile
-    except ObjectDoesNotExist:
-        return None
-
-
-def member_timezone(membership: Membership, team: Team) -> str:
-    """The person's own zone, or the team's."""
-    profile = _profile(membership)
-    return (profile.timezone if profile is not None else "") or team.timezone
-
-
-def user_timezone(user: User, team: Team) -> str:
-    try:
-        own = user.profile.timezone
-    except ObjectDoesNotExist:
-        own = ""
-    return own or team.timezone
-
-
-@dataclass(frozen=True)
-class Hours:
-    """A person's effective local hours: own overrides, else the team policy."""
-
-    workday_start: time
-    workday_end: time
-    lunch_start: time
-    lunch_end: time
-
-
-def member_hours(membership: Membership, policy: MakerPolicy) -> Hours:
-    profile = _profile(membership)
-
-    def pick(name: str) -> time:
-        own = getattr(profile, name, None) if profile is not None else None
-        return own if own is not None else getattr(policy, name)
-
-    ws, we = pick("workday_start"), pick("workday_end")
-    if not ws < we:  # one end overridden past the team's other end: take the team's pair
-        ws, we = policy.workday_start, policy.workday_end
-    ls, le = pick("lunch_start"), pick("lunch_end")
-    if not ls < le:
-        ls, le = policy.lunch_start, policy.lunch_end
-    return Hours(ws, we, ls, le)
-
-
-def engine_person(
-    membership: Membership,
-    team: Team,
-    policy: MakerPolicy,
-    *,
-    busy: tuple[tuple[datetime, datetime], ...] = (),
-    meetings: tuple[tuple[datetime, datetime], ...] = (),
-) -> engine.Person:
-    hours = member_hours(membership, policy)
-    return engine.Person(
-        username=membership.user.username,
-        timezone=member_timezone(membership, team),
-        busy=busy,
-        meetings=meetings,
-        workday_start=hours.workday_start,
-        workday_end=hours.workday_end,
-        lunch_start=hours.lunch_start,
-        lunch_end=hours.lunch_end,
-    )
 
 
 def import_horizon(now: datetime) -> tuple[datetime, datetime]:
@@ -178,13 +62,23 @@ def members(team: Team) -> QuerySet[Membership]:
     )
 
 
+@dataclass(frozen=True)
+class CalendarMeeting:
+    """One of the team's confirmed meetings with its attendance (required first)."""
+
+    meeting: Meeting
+    attendance: list[MeetingAttendee]
+
+    def usernames(self, *, required: bool) -> tuple[str, ...]:
+        return tuple(r.user.username for r in self.attendance if r.required == required)
+
+
 @dataclass
 class TeamCalendar:
     """Everyone in the team between `start` and `end`, as the engine and the pages need it.
 
-    `meetings` are this team's confirmed meetings overlapping the range, each with
-    `attendee_rows` (MeetingAttendee, required first). Meetings of other teams count as busy
-    time, without their titles.
+    `meetings` are this team's confirmed meetings overlapping the range. Meetings of other
+    teams count as busy time, without their titles.
     """
 
     team: Team
@@ -195,7 +89,7 @@ class TeamCalendar:
     people: dict[str, engine.Person]
     busy: dict[str, list[BusyInterval]]
     other_meetings: dict[str, list[tuple[datetime, datetime]]]
-    meetings: list[Meeting]
+    meetings: list[CalendarMeeting]
 
     @property
     def rules(self) -> engine.Policy:
@@ -238,7 +132,7 @@ def team_calendar(
     for interval in overlapping_busy(team, ids, start=start, end=end).order_by("start"):
         busy[interval.user_id].append(interval)
 
-    team_meetings: dict[int, Meeting] = {}
+    team_meetings: dict[int, CalendarMeeting] = {}
     own: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     other: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     rows = overlapping_attendance(ids, start=start, end=end).order_by(
@@ -249,11 +143,9 @@ def team_calendar(
         meeting = row.meeting
         span = (meeting.start, meeting.end)
         if meeting.team_id == team.pk:
-            meeting = team_meetings.setdefault(meeting.pk, meeting)
-            if not hasattr(meeting, "attendee_rows"):
-                meeting.attendee_rows = []  # type: ignore[attr-defined]
+            entry = team_meetings.setdefault(meeting.pk, CalendarMeeting(meeting, []))
             row.user = by_user[row.user_id].user
-            meeting.attendee_rows.append(row)  # type: ignore[attr-defined]
+            entry.attendance.append(row)
             own[row.user_id].append(span)
         else:
             other[row.user_id].append(span)
@@ -262,7 +154,7 @@ def team_calendar(
     for m in memberships:
         extra = tuple(other[m.user_id])
         people[m.user.username] = engine_person(
-            m,
+            m.user,
             team,
             policy,
             busy=tuple((b.start, b.end) for b in busy[m.user_id]) + extra,
@@ -277,128 +169,24 @@ def team_calendar(
         people=people,
         busy={m.user.username: busy[m.user_id] for m in memberships},
         other_meetings={m.user.username: other[m.user_id] for m in memberships},
-        meetings=sorted(team_meetings.values(), key=lambda x: (x.start, x.pk)),
+        meetings=sorted(team_meetings.values(), key=lambda x: (x.meeting.start, x.meeting.pk)),
     )
-
-
-# --- Weeks ------------------------------------------------------------------------------------
-
-_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
-# Dates a team can plan in; beyond them date arithmetic would overflow (year 1 or 9999).
-FIRST_YEAR, LAST_YEAR = 1970, 2199
-
-
-def within_planning_years(day: date) -> bool:
-    return FIRST_YEAR <= day.year <= LAST_YEAR
-
-
-def parse_week(value: str | None, *, today: date) -> date:
-    """'2025-W07' -> that ISO week's Monday; empty -> this week's Monday."""
-    if not value:
-        return today - timedelta(days=today.weekday())
-    match = _WEEK.match(value)
-    if match and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
-        try:
-            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-        except ValueError:
-            pass
-    raise ValidationError(
-        {"week": [f"{value[:20]!r} is not a week; use YYYY-Www, e.g. 2025-W07."]},
-        code="invalid_week",
-    )
-
-
-def week_label(monday: date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_bounds(monday: date, tz_name: str) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 in the given zone."""
-    zone = ZoneInfo(tz_name)
-    return (
-        datetime.combine(monday, time(0), zone),
-        datetime.combine(monday + timedelta(days=7), time(0), zone),
-    )
-
-
-def team_today(team: Team, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(team.timezone)).date()
-
-
-# --- Proposals --------------------------------------------------------------------------------
-
-
-def propose_slots(
-    team: Team,
-    *,
-    duration_minutes: int,
-    attendees: list[str],
-    optional_attendees: list[str],
-    earliest: datetime,
-    latest: datetime,
-    allow_maker_time: bool = False,
-    limit: int = 5,
-) -> engine.ProposalResult:
-    """Ranked slots from the engine for the team's people.
-
-    RuleViolation `meeting_too_long` above the policy's maximum; ValidationError for people
-    who are not members and for impossible ranges.
-    """
-    errors: dict[str, list[str]] = {}
-    if duration_minutes <= 0:
-        errors["duration_minutes"] = ["A meeting needs a positive duration."]
-    if latest <= earliest:
-        errors["latest"] = ["The latest date must be after the earliest."]
-    elif latest - earliest > MAX_PROPOSAL_RANGE:
-        errors["latest"] = ["Ask for proposals within 8 weeks at most."]
-    if not attendees:
-        errors["attendees"] = ["Invite at least one required attendee."]
-    both = sorted(set(attendees) & set(optional_attendees))
-    if both:
-        errors["optional_attendees"] = [f"{', '.join(both)} cannot be both required and optional."]
-    if errors:
-        raise ValidationError(errors)
-    policy = policy_for(team)
-    if duration_minutes > policy.max_meeting_minutes:
-        # The engine would say the same; checking first saves loading the calendars.
-        raise RuleViolation(
-            "meeting_too_long",
-            meeting_too_long_message(duration_minutes, policy.max_meeting_minutes),
-            max_meeting_minutes=policy.max_meeting_minutes,
-        )
-    calendar = team_calendar(
-        team, start=earliest - timedelta(days=1), end=latest + timedelta(days=1), policy=policy
-    )
-    for name, usernames in (("attendees", attendees), ("optional_attendees", optional_attendees)):
-        strangers = [u for u in usernames if u not in calendar.people]
-        if strangers:
-            errors[name] = [
-                f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not "
-                f"a member of {team.name}."
-            ]
-    if errors:
-        raise ValidationError(errors)
-    request = engine.SlotRequest(
-        duration_minutes=duration_minutes,
-        required=tuple(dict.fromkeys(attendees)),
-        optional=tuple(dict.fromkeys(optional_attendees)),
-        earliest=earliest,
-        latest=latest,
-        allow_maker_time=allow_maker_time,
-        limit=limit,
-    )
-    try:
-        return engine.propose(request, calendar.people, calendar.rules)
-    except engine.MeetingTooLong as exc:
-        raise RuleViolation(
-            "meeting_too_long", str(exc), max_meeting_minutes=policy.max_meeting_minutes
-        ) from exc
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 # --- Report and rebalance ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonReport:
+    """One person's week in the maker report, with the change from the week before."""
+
+    username: str
+    week: engine.PersonWeek
+    delta_focus_minutes: int
+
+    @property
+    def delta_hours(self) -> float:
+        return self.delta_focus_minutes / 60
 
 
 @dataclass(frozen=True)
@@ -413,6 +201,13 @@ class WeekReport:
     def delta_focus_minutes(self) -> int:
         return self.current.focus_minutes - self.previous.focus_minutes
 
+    @property
+    def people(self) -> list[PersonReport]:
+        return [
+            PersonReport(username, week, self.person_delta(username))
+            for username, week in self.current.people.items()
+        ]
+
     def person_delta(self, username: str) -> int:
         now = self.current.people.get(username)
         before = self.previous.people.get(username)
@@ -421,16 +216,22 @@ class WeekReport:
         return now.focus_minutes - before.focus_minutes
 
 
-def _week_calendar(team: Team, monday: date, *, weeks_before: int = 0) -> TeamCalendar:
-    start = week_bounds(monday - timedelta(weeks=weeks_before), team.timezone)[0]
-    end = week_bounds(monday, team.timezone)[1]
+def week_calendar(
+    team: Team, monday: date, *, weeks_before: int = 0, policy: MakerPolicy | None = None
+) -> TeamCalendar:
+    """The team's calendar for the week of `monday` (and `weeks_before` weeks before it)."""
+    start, end = week_bounds(
+        monday - timedelta(weeks=weeks_before), team.timezone, weeks=weeks_before + 1
+    )
     # A day of margin on both sides: people east and west of the team see other dates.
-    return team_calendar(team, start=start - timedelta(days=1), end=end + timedelta(days=1))
+    return team_calendar(
+        team, start=start - timedelta(days=1), end=end + timedelta(days=1), policy=policy
+    )
 
 
 def maker_report(team: Team, monday: date, *, calendar: TeamCalendar | None = None) -> WeekReport:
     """Focus hours, maker-friendly meetings and interrupts for the week and the week before."""
-    calendar = calendar or _week_calendar(team, monday, weeks_before=1)
+    calendar = calendar or week_calendar(team, monday, weeks_before=1)
     rules = calendar.rules
     current = engine.maker_report(calendar.people, monday, rules, team_timezone=team.timezone)
     previous = engine.maker_report(
@@ -458,14 +259,14 @@ def rebalance(
     Only meetings still ahead are moved, and never into the past: the time before `now` is
     busy for everyone as far as the engine is concerned (past meetings still count as busy).
     """
-    calendar = calendar or _week_calendar(team, monday)
+    calendar = calendar or week_calendar(team, monday)
     week_start, week_end = week_bounds(monday, team.timezone)
     by_id = {
-        m.pk: m
-        for m in calendar.meetings
-        if week_start <= m.start < week_end
-        and m.start > now
-        and any(r.required for r in m.attendee_rows)  # type: ignore[attr-defined]
+        entry.meeting.pk: entry
+        for entry in calendar.meetings
+        if week_start <= entry.meeting.start < week_end
+        and entry.meeting.start > now
+        and entry.usernames(required=True)
     }
     if not by_id:
         return []
@@ -474,25 +275,59 @@ def rebalance(
         past = (week_start - timedelta(days=1), now)
         people = {u: replace(p, busy=(*p.busy, past)) for u, p in people.items()}
     specs = []
-    for m in by_id.values():
-        rows: list[MeetingAttendee] = m.attendee_rows  # type: ignore[attr-defined]
+    for entry in by_id.values():
+        m = entry.meeting
         specs.append(
             engine.MeetingSpec(
                 id=m.pk,
                 title=m.title,
                 start=m.start,
                 end=m.end,
-                required=tuple(r.user.username for r in rows if r.required),
-                optional=tuple(r.user.username for r in rows if not r.required),
+                required=entry.usernames(required=True),
+                optional=entry.usernames(required=False),
             )
         )
     moves = engine.rebalance(
         people, specs, monday, calendar.rules, limit=limit, team_timezone=team.timezone
     )
-    return [Suggestion(move, by_id[int(move.meeting_id)]) for move in moves]
+    return [Suggestion(move, by_id[int(move.meeting_id)].meeting) for move in moves]
 
 
 # --- Lists --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    """A meeting as the week's list shows it: with each attendee's local start
+    ('lena 14:00 Paris · tom 08:00 New York')."""
+
+    meeting: Meeting
+    local_times: str
+
+
+def local_times_line(start: datetime, people: Iterable[tuple[str, str]]) -> str:
+    """'lena 14:00 Paris · tom 08:00 New York': a start for each (username, zone)."""
+    return " · ".join(
+        f"{username} {start.astimezone(ZoneInfo(tz_name)):%H:%M} {engine.city_name(tz_name)}"
+        for username, tz_name in people
+    )
+
+
+def meeting_lines(team: Team, *, start: datetime, end: datetime) -> list[MeetingLine]:
+    """The team's meetings (cancelled ones too) in [start, end), in three queries."""
+    return [
+        MeetingLine(
+            meeting,
+            local_times_line(
+                meeting.start,
+                (
+                    (r.user.username, person_timezone(r.user, team))
+                    for r in meeting.attendance.all()
+                ),
+            ),
+        )
+        for meeting in meetings_for_team(team, start=start, end=end)
+    ]
 
 
 def meetings_for_team(

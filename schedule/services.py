@@ -1,6 +1,6 @@
 """Every write to the maker schedule goes through here: the policy, meetings and busy time.
 
-Rules enforced here (SPEC sections 1-2): a meeting is no longer than the policy allows
+Rules enforced here: a meeting is no longer than the policy allows
 (`meeting_too_long`), its required attendees are free (`slot_conflict`) and not in their
 maker time unless the organiser forces it, which is then flagged (`maker_time`); a meeting is
 cancelled, never deleted, and its `sequence` grows on every change. A failed busy-time import
@@ -28,11 +28,13 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.rules import RuleCode, RuleViolation
 from teams.models import Membership, Team
-from teams.rules import RuleViolation
 from teams.services import lock_team
 
 from . import engine
+from .adapters import engine_person, engine_policy, meeting_too_long, person_timezone
+from .attendees import resolve_attendees
 from .ics_import import MAX_ICS_BYTES, IcsImportError, parse_busy_ics
 from .ics_import import BusyInterval as ParsedInterval
 from .models import (
@@ -46,18 +48,12 @@ from .models import (
     MeetingStatus,
 )
 from .selectors import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    engine_person,
-    engine_policy,
     import_horizon,
-    meeting_too_long_message,
-    member_timezone,
     overlapping_attendance,
     overlapping_busy,
     policy_for,
-    within_planning_years,
 )
+from .weeks import planning_years_sentence, within_planning_years
 
 # --- Maker policy ---------------------------------------------------------------------------
 
@@ -102,36 +98,6 @@ def _lock_people(members: Sequence[Membership]) -> None:
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
-def _resolve_attendees(
-    team: Team, required: Sequence[str], optional: Sequence[str]
-) -> tuple[list[Membership], list[Membership]]:
-    """Usernames -> memberships of this team (with user and profile), or a ValidationError."""
-    errors: dict[str, list[str]] = {}
-    required = list(dict.fromkeys(required))
-    optional = [u for u in dict.fromkeys(optional)]
-    if not required:
-        errors["attendees"] = ["Invite at least one required attendee."]
-    both = sorted(set(required) & set(optional))
-    if both:
-        errors["optional_attendees"] = [f"{', '.join(both)} cannot be both required and optional."]
-    memberships = {
-        m.user.username: m
-        for m in Membership.objects.filter(
-            team=team, user__username__in=[*required, *optional]
-        ).select_related("user", "user__profile")
-    }
-    for name, usernames in (("attendees", required), ("optional_attendees", optional)):
-        strangers = [u for u in usernames if u not in memberships]
-        if strangers:
-            errors.setdefault(name, []).append(
-                f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not "
-                f"a member of {team.name}."
-            )
-    if errors:
-        raise ValidationError(errors)
-    return [memberships[u] for u in required], [memberships[u] for u in optional]
-
-
 def _check_times(start: datetime, end: datetime) -> None:
     errors: dict[str, list[str]] = {}
     for name, value in (("start", start), ("end", end)):
@@ -140,7 +106,7 @@ def _check_times(start: datetime, end: datetime) -> None:
         elif timezone.is_naive(value):
             errors[name] = ["Give the time with its UTC offset, e.g. 2025-03-04T13:00:00+01:00."]
         elif not within_planning_years(value.date()):
-            errors[name] = [f"Pick a date between {FIRST_YEAR} and {LAST_YEAR}."]
+            errors[name] = [planning_years_sentence()]
     if errors:
         raise ValidationError(errors)
     if end <= start:
@@ -153,14 +119,10 @@ def _local(dt: datetime, tz_name: str) -> datetime:
     return dt.astimezone(ZoneInfo(tz_name))
 
 
-def _city(tz_name: str) -> str:
-    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
-
-
 def _span_words(start: datetime, end: datetime, tz_name: str) -> str:
     a, b = _local(start, tz_name), _local(end, tz_name)
     day = f"{a:%a} {a.day} {a:%b}"
-    return f"{day} {a:%H:%M}-{b:%H:%M} {_city(tz_name)} time"
+    return f"{day} {a:%H:%M}-{b:%H:%M} {engine.city_name(tz_name)} time"
 
 
 def _conflicts(
@@ -235,25 +197,19 @@ def _check_slot(
     """The rules for a meeting at an explicit time. Returns (forced_into_maker_time, warnings)
     or raises RuleViolation."""
     minutes = int((end - start).total_seconds() // 60)
-    if minutes > policy.max_meeting_minutes:
-        raise RuleViolation(
-            "meeting_too_long",
-            meeting_too_long_message(minutes, policy.max_meeting_minutes),
-            max_meeting_minutes=policy.max_meeting_minutes,
-        )
-    tzs = {m.user.username: member_timezone(m, team) for m in (*required, *optional)}
-    warnings: list[str] = []
-    size = len(required) + len(optional)
-    if size > policy.max_attendees:
-        warnings.append(
-            f"{size} people invited; the team keeps meetings to {policy.max_attendees} or "
-            "fewer. Who could read the notes instead?"
-        )
+    rules = engine_policy(policy)
+    try:
+        engine.check_duration(minutes, rules)
+    except engine.MeetingTooLong as exc:
+        raise meeting_too_long(exc, policy.max_meeting_minutes) from exc
+    tzs = {m.user.username: person_timezone(m.user, team) for m in (*required, *optional)}
+    size_warning = engine.size_warning(len(required) + len(optional), rules)
+    warnings = [size_warning] if size_warning else []
 
     conflicts = _conflicts(team=team, people=required, start=start, end=end, exclude=exclude)
     if conflicts:
         raise RuleViolation(
-            "slot_conflict",
+            RuleCode.SLOT_CONFLICT,
             _conflict_sentence(conflicts, tzs),
             conflicts=[
                 {
@@ -274,10 +230,9 @@ def _check_slot(
     if optional_busy:
         warnings.append(f"{', '.join(optional_busy)} (optional) already has something then.")
 
-    rules = engine_policy(policy)
     protected: dict[str, str] = {}
     for member in required:
-        kind = engine.window_of(start, end, engine_person(member, team, policy), rules)
+        kind = engine.window_of(start, end, engine_person(member.user, team, policy), rules)
         if kind is None:
             protected[member.user.username] = "outside_working_hours"
         elif kind == engine.MAKER_TIME:
@@ -291,7 +246,7 @@ def _check_slot(
             else:
                 phrases.append(f"outside {username}'s working hours or over lunch ({where})")
         raise RuleViolation(
-            "maker_time",
+            RuleCode.MAKER_TIME,
             "That time is in "
             + "; ".join(phrases)
             + ". Pick a proposed slot, or book it anyway with override_maker_time and it "
@@ -339,7 +294,7 @@ def meeting_create(
     """
     _check_times(start, end)
     title = (title or "").strip()
-    required, optional = _resolve_attendees(team, attendees, optional_attendees)
+    required, optional = resolve_attendees(team, attendees, optional_attendees)
     team = lock_team(team)
     _lock_people(required)
     policy = policy_for(team)
@@ -386,7 +341,8 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise RuleViolation(
-            "meeting_cancelled", f"“{meeting.title}” is cancelled; book a new meeting instead."
+            RuleCode.MEETING_CANCELLED,
+            f"“{meeting.title}” is cancelled; book a new meeting instead.",
         )
     current = list(meeting.attendance.select_related("user", "user__profile"))
     new_start = start if start is not None else meeting.start
@@ -396,7 +352,7 @@ def meeting_update(
         attendees = [a.user.username for a in current if a.required]
     if optional_attendees is None:
         optional_attendees = [a.user.username for a in current if not a.required]
-    required, optional = _resolve_attendees(team, attendees, optional_attendees)
+    required, optional = resolve_attendees(team, attendees, optional_attendees)
     _lock_people(required)
 
     before_people = {(a.user_id, a.required) for a in current}
@@ -484,7 +440,7 @@ def _parse(data: bytes, *, membership: Membership, team: Team) -> list[ParsedInt
             data,
             horizon_start=start,
             horizon_end=end,
-            default_timezone=member_timezone(membership, team),
+            default_timezone=person_timezone(membership.user, team),
         )
     except IcsImportError as exc:
         raise BusyImportFailed(str(exc)) from exc

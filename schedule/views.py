@@ -8,7 +8,7 @@ same URLs answer with the parts of templates/schedule/week.html that changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from teams.forms import errors_as_sentence
+from core.errors import REFUSALS, Refusal, form_refusal, refusal, validation_sentence
+from core.forms import apply_errors, errors_as_sentence
+from core.rules import RuleViolation
 from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
-from teams.rules import RuleViolation
-from teams.views import apply_errors
 
-from . import engine, picture, selectors, services
+from . import adapters, engine, picture, proposals, selectors, services, weeks
 from .forms import (
     BookForm,
     BusyUploadForm,
@@ -38,14 +38,6 @@ from .forms import (
     ProposeForm,
 )
 from .models import BusySource, Meeting
-
-WINDOW_WORDS = {
-    engine.AFTER_LUNCH: "after lunch",
-    engine.EARLY_MORNING: "early morning",
-    engine.END_OF_DAY: "end of day",
-    engine.MAKER_TIME: "maker time",
-    None: "not at work",
-}
 
 
 @dataclass(frozen=True)
@@ -67,19 +59,14 @@ class ProposalView:
 
 def _week_param(raw: str | None, today: date) -> tuple[date, str | None]:
     try:
-        return selectors.parse_week(raw, today=today), None
+        return weeks.parse_week(raw, today=today), None
     except ValidationError as exc:
-        return selectors.parse_week(None, today=today), " ".join(exc.messages)
+        return weeks.parse_week(None, today=today), validation_sentence(exc)
 
 
 def _week_url(team_slug: str, monday: date) -> str:
-    query = urlencode({"week": selectors.week_label(monday)})
+    query = urlencode({"week": weeks.week_label(monday)})
     return f"{reverse('schedule:week', args=[team_slug])}?{query}"
-
-
-def _monday_of(moment: datetime, tz_name: str) -> date:
-    day = moment.astimezone(ZoneInfo(tz_name)).date()
-    return day - timedelta(days=day.weekday())
 
 
 def _board_context(
@@ -89,38 +76,18 @@ def _board_context(
     team = access.team
     now = timezone.now()
     policy = selectors.policy_for(team)
-    start = selectors.week_bounds(monday - timedelta(weeks=1), team.timezone)[0]
-    end = selectors.week_bounds(monday, team.timezone)[1]
-    calendar = selectors.team_calendar(
-        team, start=start - timedelta(days=1), end=end + timedelta(days=1), policy=policy
-    )
-    week_start, week_end = selectors.week_bounds(monday, viewer_tz)
-    meetings = list(selectors.meetings_for_team(team, start=week_start, end=week_end))
-    tzs = {m.user.username: selectors.member_timezone(m, team) for m in calendar.memberships}
-    for meeting in meetings:
-        meeting.local_line = picture.local_times_line(  # type: ignore[attr-defined]
-            meeting, list(meeting.attendance.all()), tzs
-        )
+    calendar = selectors.week_calendar(team, monday, weeks_before=1, policy=policy)
+    week_start, week_end = weeks.week_bounds(monday, viewer_tz)
     report = selectors.maker_report(team, monday, calendar=calendar)
     suggestions = (
         selectors.rebalance(team, monday, now=now, calendar=calendar) if access.can_edit else []
     )
-    people_rows = [
-        {
-            "username": username,
-            "person": person,
-            "delta": report.person_delta(username),
-            "delta_hours": report.person_delta(username) / 60,
-            "timezone": tzs.get(username, team.timezone),
-        }
-        for username, person in report.current.people.items()
-    ]
     return {
         "monday": monday,
-        "week": selectors.week_label(monday),
-        "previous_week": selectors.week_label(monday - timedelta(weeks=1)),
-        "next_week": selectors.week_label(monday + timedelta(weeks=1)),
-        "this_week": selectors.week_label(selectors.parse_week(None, today=now.date())),
+        "week": weeks.week_label(monday),
+        "previous_week": weeks.week_label(monday - timedelta(weeks=1)),
+        "next_week": weeks.week_label(monday + timedelta(weeks=1)),
+        "this_week": weeks.week_label(weeks.parse_week(None, today=now.date())),
         "friday": monday + timedelta(days=4),
         "picture": picture.build(
             calendar,
@@ -129,13 +96,13 @@ def _board_context(
             viewer_username=request.user.username,
             now=now,
         ),
-        "meetings": meetings,
+        "meetings": selectors.meeting_lines(team, start=week_start, end=week_end),
         "report": report,
         "report_delta_hours": report.delta_focus_minutes / 60,
-        "people_rows": people_rows,
+        "people_rows": report.people,
         "suggestions": suggestions,
         "policy": policy,
-        "policy_windows": selectors.policy_windows(policy),
+        "policy_windows": adapters.policy_windows(policy),
         "usernames": [m.user.username for m in calendar.memberships],
     }
 
@@ -151,7 +118,7 @@ def _page_context(
     warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     team = access.team
-    viewer_tz = selectors.user_timezone(request.user, team)
+    viewer_tz = adapters.person_timezone(request.user, team)
     context = _board_context(request, access, monday, viewer_tz)
     today = timezone.now().astimezone(ZoneInfo(viewer_tz)).date()
     context.update(
@@ -160,7 +127,7 @@ def _page_context(
             "team": team,
             "section": "schedule",
             "viewer_tz": viewer_tz,
-            "viewer_city": viewer_tz.rsplit("/", 1)[-1].replace("_", " "),
+            "viewer_city": engine.city_name(viewer_tz),
             "propose_form": propose_form
             or ProposeForm(usernames=context["usernames"], today=max(today, monday)),
             "proposals": proposals,
@@ -188,7 +155,7 @@ def _render(
 @require_GET
 def week(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug)
-    today = selectors.team_today(access.team, timezone.now())
+    today = weeks.team_today(access.team, timezone.now())
     monday, error = _week_param(request.GET.get("week"), today)
     context = _page_context(request, access, monday)
     context["week_error"] = error
@@ -199,15 +166,19 @@ def week(request: AuthedRequest, team_slug: str) -> HttpResponse:
 
 
 def _local_words(moment: datetime) -> str:
-    zone = str(moment.tzinfo)
-    return f"{moment:%a %H:%M} {zone.rsplit('/', 1)[-1].replace('_', ' ')}"
+    return f"{moment:%a %H:%M} {engine.city_name(str(moment.tzinfo))}"
 
 
 def _proposal_views(result: engine.ProposalResult) -> list[ProposalView]:
     views = []
     for rank, proposal in enumerate(result.proposals, start=1):
         attendees = [
-            (u, kind or "none", WINDOW_WORDS.get(kind, kind or ""), _local_words(local))
+            (
+                u,
+                kind or "none",
+                engine.WINDOW_LABEL.get(kind or "", "not at work"),
+                _local_words(local),
+            )
             for u, kind in proposal.windows.items()
             for local in [proposal.local_times[u]]
         ]
@@ -233,33 +204,29 @@ def _render_planner(
 def propose(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     team = access.team
-    today = selectors.team_today(team, timezone.now())
+    today = weeks.team_today(team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
     usernames = list(selectors.members(team).values_list("user__username", flat=True))
     form = ProposeForm(request.POST, usernames=usernames, today=today)
     if not form.is_valid():
         return _render_planner(request, access, monday, 400, propose_form=form)
     data = form.cleaned_data
-    tz = ZoneInfo(selectors.user_timezone(request.user, team))
-    earliest = max(datetime.combine(data["earliest"], time(0), tz), timezone.now())
-    latest = datetime.combine(data["latest"] + timedelta(days=1), time(0), tz)
     try:
-        if latest <= earliest:
-            raise ValidationError({"latest": ["That range is over; pick dates from today on."]})
-        result = selectors.propose_slots(
+        result = proposals.propose_slots(
             team,
+            viewer=request.user,
             duration_minutes=data["duration_minutes"],
             attendees=data["attendees"],
             optional_attendees=data["optional_attendees"],
-            earliest=earliest,
-            latest=latest,
+            earliest=data["earliest"],
+            latest=data["latest"],
             allow_maker_time=data["allow_maker_time"],
         )
     except RuleViolation as exc:
         form.add_error("duration_minutes", exc.message)
         return _render_planner(request, access, monday, 409, propose_form=form)
     except ValidationError as exc:
-        form.add_error(None, " ".join(exc.messages))
+        apply_errors(form, exc)
         return _render_planner(request, access, monday, 400, propose_form=form)
     return _render_planner(
         request,
@@ -292,18 +259,18 @@ def _changed(
 
 
 def _refused(
-    request: AuthedRequest, access: TeamAccess, monday: date, message: str, status: int
+    request: AuthedRequest, access: TeamAccess, monday: date, refused: Refusal
 ) -> HttpResponse:
     """A rule or bad input in the way: a sentence for the person, never a 500."""
     if not request.htmx:
-        messages.error(request, message)
+        messages.error(request, refused.message)
         return redirect(_week_url(access.team.slug, monday))
     response = render(
         request,
         "schedule/week.html#feedback",
-        {"feedback": message, "feedback_ok": False, "oob": True},
+        {"feedback": refused.message, "feedback_ok": False, "oob": True},
     )
-    response.status_code = status  # swapped anyway: see htmx-config in base.html
+    response.status_code = refused.status  # swapped anyway: see htmx-config in base.html
     response["HX-Reswap"] = "none"  # keep the page; only the message (out of band) changes
     return response
 
@@ -313,20 +280,18 @@ def _refused(
 def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     team = access.team
-    today = selectors.team_today(team, timezone.now())
+    today = weeks.team_today(team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
     usernames = list(selectors.members(team).values_list("user__username", flat=True))
     form = BookForm(request.POST, usernames=usernames)
     if not form.is_valid():
-        return _refused(request, access, monday, errors_as_sentence(form), 400)
+        return _refused(request, access, monday, form_refusal(form))
     try:
         booking = services.meeting_create(team=team, organizer=request.user, **form.cleaned_data)
-    except RuleViolation as exc:
-        return _refused(request, access, monday, exc.message, 409)
-    except ValidationError as exc:
-        return _refused(request, access, monday, " ".join(exc.messages), 400)
+    except REFUSALS as exc:
+        return _refused(request, access, monday, refusal(exc))
     meeting = booking.meeting
-    viewer_tz = selectors.user_timezone(request.user, team)
+    viewer_tz = adapters.person_timezone(request.user, team)
     start = meeting.start.astimezone(ZoneInfo(viewer_tz))
     end = meeting.end.astimezone(ZoneInfo(viewer_tz))
     message = (
@@ -335,7 +300,7 @@ def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
     if booking.warnings:
         message += " " + " ".join(booking.warnings)
     return _changed(
-        request, access, _monday_of(meeting.start, viewer_tz), message, reset_planner=True
+        request, access, weeks.monday_at(meeting.start, viewer_tz), message, reset_planner=True
     )
 
 
@@ -350,7 +315,7 @@ def _meeting(access: TeamAccess, meeting_id: int) -> Meeting:
 def meeting_cancel(request: AuthedRequest, team_slug: str, meeting_id: int) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     meeting = services.meeting_cancel(meeting=_meeting(access, meeting_id))
-    today = selectors.team_today(access.team, timezone.now())
+    today = weeks.team_today(access.team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
     return _changed(request, access, monday, f"Cancelled “{meeting.title}”.")
 
@@ -361,20 +326,18 @@ def meeting_move(request: AuthedRequest, team_slug: str, meeting_id: int) -> Htt
     """Apply a rebalance suggestion (or any move): the same rules as booking."""
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     meeting = _meeting(access, meeting_id)
-    today = selectors.team_today(access.team, timezone.now())
+    today = weeks.team_today(access.team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _refused(request, access, monday, errors_as_sentence(form), 400)
+        return _refused(request, access, monday, form_refusal(form))
     try:
         booking = services.meeting_update(
             meeting=meeting, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
         )
-    except RuleViolation as exc:
-        return _refused(request, access, monday, exc.message, 409)
-    except ValidationError as exc:
-        return _refused(request, access, monday, " ".join(exc.messages), 400)
-    viewer_tz = ZoneInfo(selectors.user_timezone(request.user, access.team))
+    except REFUSALS as exc:
+        return _refused(request, access, monday, refusal(exc))
+    viewer_tz = ZoneInfo(adapters.person_timezone(request.user, access.team))
     start = booking.meeting.start.astimezone(viewer_tz)
     return _changed(
         request,
@@ -508,7 +471,7 @@ def policy(request: AuthedRequest, team_slug: str) -> HttpResponse:
             "section": "schedule",
             "form": form,
             "policy": current,
-            "windows": selectors.policy_windows(current),
+            "windows": adapters.policy_windows(current),
         },
         status=status,
     )

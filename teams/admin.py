@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.rules import RuleViolation
+
 from . import services
 from .models import Membership, Profile, Role, Team
-from .rules import RuleViolation
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,88 +1,22 @@
-"""REST API for people, teams and memberships, plus the pieces every app's API shares:
-the exception handler (RuleViolation -> 409) and the team-scoped view mixin."""
+"""REST API for people, teams and memberships."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import conflict
+from core.rules import RuleCode
 
 from . import selectors, services
 from .models import Membership, Role, Team
-from .permissions import TeamAccess, team_access
-from .rules import RuleViolation
+from .permissions import TeamScopedMixin, request_user, team_access
 from .timezones import validate_timezone
-
-# --- Errors -----------------------------------------------------------------------------------
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """RuleViolation -> 409 {detail, code, ...}; Django's ValidationError -> 400 field errors;
-    a missing object -> 404. Anything else falls through to DRF."""
-    if isinstance(exc, RuleViolation):
-        return Response(exc.as_payload(), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ObjectDoesNotExist):
-        exc = Http404()
-    return drf_exception_handler(exc, context)
-
-
-RULE_VIOLATION = inline_serializer(
-    "RuleViolation",
-    {
-        "detail": serializers.CharField(help_text="A sentence a person understands."),
-        "code": serializers.CharField(help_text="A stable machine-readable code."),
-    },
-)
-
-
-def conflict(description: str) -> OpenApiResponse:
-    return OpenApiResponse(RULE_VIOLATION, description=description)
-
-
-def request_user(request: Request) -> User:
-    """The authenticated user (every endpoint requires authentication by default)."""
-    return cast(User, request.user)
-
-
-# --- Team scoping ---------------------------------------------------------------------------
-
-
-class TeamScopedMixin:
-    """Resolve `team_slug` from the URL for the request's user before anything else runs.
-
-    Non-members get 404, members below `read_role` / `write_role` get 403. DRF's object
-    permissions do not apply to list and create, so this runs in `initial()` for all of them.
-    """
-
-    read_role: Role = Role.VIEWER
-    write_role: Role = Role.MEMBER
-    team_access: TeamAccess
-    kwargs: dict[str, Any]
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authenticates
-        safe = request.method in ("GET", "HEAD", "OPTIONS")
-        self.team_access = team_access(
-            request.user,
-            self.kwargs["team_slug"],
-            min_role=self.read_role if safe else self.write_role,
-        )
-
-    @property
-    def team(self) -> Team:
-        return self.team_access.team
-
 
 # --- me/ -------------------------------------------------------------------------------------
 
@@ -182,7 +116,7 @@ class TeamViewSet(
 
     @extend_schema(
         request=TeamUpdateSerializer,
-        responses={200: TeamSerializer, 409: conflict("cap_below_active")},
+        responses={200: TeamSerializer, 409: conflict(RuleCode.CAP_BELOW_ACTIVE)},
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         access = team_access(request.user, kwargs["team_slug"], min_role=Role.LEAD)
@@ -244,7 +178,8 @@ class MemberViewSet(
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=MemberRoleSerializer, responses={200: MemberSerializer, 409: conflict("last_lead")}
+        request=MemberRoleSerializer,
+        responses={200: MemberSerializer, 409: conflict(RuleCode.LAST_LEAD)},
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = self.get_object()
@@ -257,7 +192,7 @@ class MemberViewSet(
         )
         return Response(MemberSerializer(membership).data)
 
-    @extend_schema(responses={204: None, 409: conflict("last_lead")})
+    @extend_schema(responses={204: None, 409: conflict(RuleCode.LAST_LEAD)})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = self.get_object()
         services.membership_remove(team=self.team, username=membership.user.username)

@@ -18,21 +18,6 @@ class TimezoneInput(forms.TextInput):
         return context
 
 
-def errors_as_sentence(form: forms.BaseForm) -> str:
-    """A form's errors as one line a person reads, each naming its field by its label
-    (for messages and htmx fragments that do not show the form itself)."""
-    parts = []
-    for field, errors in form.errors.items():
-        if field == "__all__":
-            parts.append(" ".join(map(str, errors)))
-            continue
-        label = form.fields[field].label if field in form.fields else ""
-        parts.append(
-            f"{label or field.replace('_', ' ').capitalize()}: {' '.join(map(str, errors))}"
-        )
-    return " ".join(parts) or "Check the form."
-
-
 class TeamCreateForm(forms.ModelForm):
     class Meta:
         model = Team

@@ -1,4 +1,4 @@
-"""The one way every view and API endpoint fetches a team for a person.
+"""Team scoping: the one way every view and API endpoint fetches a team for a person.
 
 Non-members get 404 (a team's existence is not leaked); members whose role is too low get 403.
 """
@@ -6,11 +6,13 @@ Non-members get 404 (a team's existence is not leaked); members whose role is to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
 
 from .models import ROLE_RANK, Membership, Role, Team
 
@@ -54,3 +56,34 @@ def team_access(
             f"this needs {min_role.label.lower()}."
         )
     return TeamAccess(team=membership.team, role=role)
+
+
+def request_user(request: Request) -> User:
+    """The authenticated user (every endpoint requires authentication by default)."""
+    return cast(User, request.user)
+
+
+class TeamScopedMixin:
+    """Resolve `team_slug` from the URL for the request's user before anything else runs.
+
+    Non-members get 404, members below `read_role` / `write_role` get 403. DRF's object
+    permissions do not apply to list and create, so this runs in `initial()` for all of them.
+    """
+
+    read_role: Role = Role.VIEWER
+    write_role: Role = Role.MEMBER
+    team_access: TeamAccess
+    kwargs: dict[str, Any]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authenticates
+        safe = request.method in ("GET", "HEAD", "OPTIONS")
+        self.team_access = team_access(
+            request.user,
+            self.kwargs["team_slug"],
+            min_role=self.read_role if safe else self.write_role,
+        )
+
+    @property
+    def team(self) -> Team:
+        return self.team_access.team

@@ -11,8 +11,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.rules import RuleCode, RuleViolation
+
 from .models import Membership, Profile, Role, Team
-from .rules import RuleViolation
 
 # Apps that own things counted against the team's focus cap register a function here that
 # returns how many are active (focusboard does, in its AppConfig.ready). `teams` sits at
@@ -72,7 +73,7 @@ def team_update(*, team: Team, **fields: Any) -> Team:
         active = max((floor(team) for floor in _focus_cap_floors), default=0)
         if active > team.focus_cap:
             raise RuleViolation(
-                "cap_below_active",
+                RuleCode.CAP_BELOW_ACTIVE,
                 f"{active} focus items are active, so the cap cannot go down to "
                 f"{team.focus_cap}. Park, finish or drop {active - team.focus_cap} first.",
                 active=active,
@@ -110,7 +111,7 @@ def ensure_another_lead(team: Team, leaving: Membership) -> None:
     others = Membership.objects.filter(team=team, role=Role.LEAD).exclude(pk=leaving.pk)
     if not others.exists():
         raise RuleViolation(
-            "last_lead",
+            RuleCode.LAST_LEAD,
             f"{leaving.user} is the only lead of {team.name}; make someone else lead first.",
         )
 

@@ -9,21 +9,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import apply_errors
+from core.rules import RuleViolation
+
 from . import selectors, services
 from .extensions import settings_sections
 from .forms import MemberAddForm, MemberRoleForm, ProfileForm, TeamCreateForm, TeamSettingsForm
 from .models import Membership, Role
 from .permissions import AuthedRequest, team_access
-from .rules import RuleViolation
-
-
-def apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    """Show a service's ValidationError on the form, per field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, in dependency order: core <- teams <- milestones <- focusboard, teams <- schedule.
     "core",
     "teams",
@@ -178,7 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "teams.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -202,6 +204,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "schedule.models.MeetingStatus.choices",
         "BusySourceKindEnum": "schedule.models.BusySourceKind.choices",
         "RoleEnum": "teams.models.Role.choices",
+        "RuleCodeEnum": "core.rules.RuleCode",
         "VisionStatusEnum": "milestones.models.VisionStatus.choices",
         "ReviewOutcomeEnum": "milestones.models.Outcome.choices",
     },
@@ -217,3 +220,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background work (invitations, notifications, calendar refreshes) goes through Django's
+# tasks framework (the django-tasks backport). In development and tests a task runs at once,
+# in the request's thread, after the transaction commits; production.py queues it in the
+# database for `manage.py db_worker`. DJANGO_TASKS_BACKEND=database does that here too.
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[os.environ.get("DJANGO_TASKS_BACKEND", "immediate")],
+        "QUEUES": ["default"],
+    }
+}
+
+# Email: printed on the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Focusboard <focusboard@localhost>"
+)

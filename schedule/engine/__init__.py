@@ -35,7 +35,7 @@ from .model import (
 )
 from .moves import rebalance
 from .report import maker_report
-from .slots import focus_blocks, is_free, propose, window_of
+from .slots import check_duration, focus_blocks, is_free, propose, size_warning, window_of
 from .windows import (
     AFTER_LUNCH,
     EARLY_MORNING,
@@ -50,6 +50,7 @@ from .windows import (
     is_working_day,
     wall_time,
 )
+from .zones import city_name
 
 __all__ = [
     "AFTER_LUNCH",
@@ -72,6 +73,8 @@ __all__ = [
     "ProposalResult",
     "SlotRequest",
     "Window",
+    "check_duration",
+    "city_name",
     "day_windows",
     "focus_blocks",
     "is_free",
@@ -80,6 +83,7 @@ __all__ = [
     "maker_report",
     "propose",
     "rebalance",
+    "size_warning",
     "wall_time",
     "window_of",
 ]

@@ -17,6 +17,7 @@ from .model import (
     Policy,
 )
 from .windows import AFTER_LUNCH, EARLY_MORNING, END_OF_DAY, MAKER_TIME
+from .zones import city_name
 
 # Rank used for "outside working hours" when comparing a meeting's current placement.
 OUTSIDE_RANK = 4
@@ -70,10 +71,6 @@ def zone_of(name: str) -> ZoneInfo:
         raise ValueError(
             f"Unknown timezone {name!r}; use an IANA name such as Europe/Paris."
         ) from exc
-
-
-def _city(zone_name: str) -> str:
-    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def _merge(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -154,7 +151,7 @@ class Calendar:
         self.username = person.username
         self.zone_name = person.timezone
         self.zone = zone_of(person.timezone)
-        self.city = _city(person.timezone)
+        self.city = city_name(person.timezone)
         self.policy = policy
         self.workday_start = _pick(person.workday_start, policy.workday_start)
         self.workday_end = _pick(person.workday_end, policy.workday_end)

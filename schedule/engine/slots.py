@@ -88,7 +88,9 @@ def focus_blocks(person: Person, day: date, policy: Policy) -> list[tuple[dateti
 # --------------------------------------------------------------------------------------------
 
 
-def _check_duration(minutes: int, policy: Policy) -> None:
+def check_duration(minutes: int, policy: Policy) -> None:
+    """ValueError for a non-positive duration; MeetingTooLong (suggesting a split) above the
+    policy's maximum."""
     if minutes <= 0:
         raise ValueError("A meeting needs a positive duration.")
     if minutes > policy.max_meeting_minutes:
@@ -101,7 +103,8 @@ def _check_duration(minutes: int, policy: Policy) -> None:
         )
 
 
-def _size_warning(n: int, policy: Policy) -> str | None:
+def size_warning(n: int, policy: Policy) -> str | None:
+    """The sentence asking to keep a meeting small, when it has more than the policy allows."""
     if n <= policy.max_attendees:
         return None
     return (
@@ -144,7 +147,7 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
     """
     validate_policy(policy)
     req = request
-    _check_duration(req.duration_minutes, policy)
+    check_duration(req.duration_minutes, policy)
     require_aware(req.earliest, "earliest")
     require_aware(req.latest, "latest")
     if req.latest <= req.earliest:
@@ -160,7 +163,7 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
         preferred = frozenset(req.preferred_windows)
 
     warnings: list[str] = []
-    size = _size_warning(len(req.required) + len(req.optional), policy)
+    size = size_warning(len(req.required) + len(req.optional), policy)
     if size:
         warnings.append(size)
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.rules import RuleViolation
 from focusboard import services
 from focusboard.models import FocusEvent, FocusItem, FocusStatus
 from teams.models import Team
-from teams.rules import RuleViolation
 from teams.services import team_update
 
 pytestmark = pytest.mark.django_db

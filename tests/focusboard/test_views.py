@@ -8,8 +8,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from core.tokens import hash_secret
 from focusboard import services
-from focusboard.models import FocusEvent, FocusItem, KioskToken, hash_token
+from focusboard.models import FocusEvent, FocusItem, KioskToken
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +240,7 @@ def test_kiosk_token_lifecycle(lead_client, full_board):
     client = Client()  # a wall screen: nobody logged in
     token = KioskToken.objects.get()
     assert len(secret) >= 43  # 256 bits, urlsafe base64
-    assert token.token_hash == hash_token(secret) and secret not in token.token_hash
+    assert token.token_hash == hash_secret(secret) and secret not in token.token_hash
     # The wall works without logging in, and says nothing to search engines.
     response = client.get(f"/wall/{secret}/")
     assert response.status_code == 200
@@ -249,7 +250,7 @@ def test_kiosk_token_lifecycle(lead_client, full_board):
     assert "Active 0" in body and "<input" not in body and "<a " not in body.split("<body")[1]
     assert client.get(f"/wall/{secret}/content/", **HX).status_code == 200
     token.refresh_from_db()
-    assert token.last_seen_at is not None
+    assert token.last_used_at is not None
     # The settings page lists it with its last-seen time, never the secret.
     settings_page = lead_client.get("/t/ml/settings/").content.decode()
     assert "Team room" in settings_page and secret not in settings_page
@@ -279,12 +280,12 @@ def test_kiosk_last_seen_is_written_at_most_once_a_minute(lead_client):
     secret = create_kiosk(lead_client)
     client = Client()
     client.get(f"/wall/{secret}/content/")
-    first = KioskToken.objects.get().last_seen_at
+    first = KioskToken.objects.get().last_used_at
     client.get(f"/wall/{secret}/content/")
-    assert KioskToken.objects.get().last_seen_at == first
-    KioskToken.objects.update(last_seen_at=timezone.now() - timezone.timedelta(minutes=5))
+    assert KioskToken.objects.get().last_used_at == first
+    KioskToken.objects.update(last_used_at=timezone.now() - timezone.timedelta(minutes=5))
     client.get(f"/wall/{secret}/content/")
-    assert KioskToken.objects.get().last_seen_at > first
+    assert KioskToken.objects.get().last_used_at > first
 
 
 # --- Roles and query counts ---------------------------------------------------------------------

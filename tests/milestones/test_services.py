@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.rules import RuleViolation
 from milestones import services
 from milestones.models import (
     CharterChange,
@@ -21,7 +22,6 @@ from milestones.models import (
     VisionStatus,
 )
 from milestones.periods import add_months
-from teams.rules import RuleViolation
 
 from .conftest import today_of
 
@@ -301,3 +301,20 @@ def test_the_last_periods_review_sets_no_next_target(people, charter):
     with pytest.raises(ValidationError, match="last period"):
         review(people, vision, next_target_text="A fourth?")
     assert review(people, vision, next_target_text="").period == 3
+
+
+def test_a_closed_vision_no_longer_changes(people, vision, criteria):
+    services.vision_abandon(vision=vision, actor=people.lead, reason="Wrong problem")
+    attempts = [
+        lambda: services.vision_update(vision=vision, actor=people.lead, fields={"title": "X"}),
+        lambda: services.criterion_add(
+            vision=vision, actor=people.lead, metric="m", comparator=">=", target_value=1
+        ),
+        lambda: services.target_create(vision=vision, actor=people.lead, period=2, text="T"),
+        lambda: services.vision_abandon(vision=vision, actor=people.lead, reason="again"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(RuleViolation) as exc:
+            attempt()
+        assert exc.value.code == "invalid_transition"
+    assert Vision.objects.get(pk=vision.pk).title == "Ranking that users trust"

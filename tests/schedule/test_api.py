@@ -1,4 +1,4 @@
-"""The schedule API: shapes from SPEC "Key API shapes", 409s with a sentence, 400s for bad
+"""The schedule API: the documented request and response shapes, 409s with a sentence, 400s for bad
 input (never a 500), pinned query counts."""
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def test_proposals_too_long_is_409(people: TeamPeople, as_user):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "meeting_too_long"
-    assert "Split it into 2" in response.json()["detail"]
+    assert "Split it into two shorter meetings" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -255,7 +255,7 @@ def test_create_meeting_conflicts(people: TeamPeople, as_user):
     )
     assert long.status_code == 409
     assert long.json()["code"] == "meeting_too_long"
-    assert "Split it into 2 shorter meetings" in long.json()["detail"]
+    assert "Split it into two shorter meetings" in long.json()["detail"]
 
 
 def test_create_meeting_too_many_people_warns(people: TeamPeople, as_user):

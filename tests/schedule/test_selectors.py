@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from schedule import selectors, services
+from core.rules import RuleViolation
+from schedule import proposals, selectors, services, weeks
 from schedule.models import MeetingStatus
-from teams.rules import RuleViolation
 from tests.conftest import TeamPeople
 from tests.factories import TeamFactory
 
@@ -99,14 +99,14 @@ def test_a_meeting_free_day_is_maker_time_all_day(people: TeamPeople):
 
 def test_parse_week():
     today = date(2025, 2, 12)  # a Wednesday
-    assert selectors.parse_week(None, today=today) == date(2025, 2, 10)
-    assert selectors.parse_week("2025-W07", today=today) == date(2025, 2, 10)
-    assert selectors.parse_week("2025W7", today=today) == date(2025, 2, 10)
-    assert selectors.parse_week("2020-W53", today=today) == date(2020, 12, 28)
+    assert weeks.parse_week(None, today=today) == date(2025, 2, 10)
+    assert weeks.parse_week("2025-W07", today=today) == date(2025, 2, 10)
+    assert weeks.parse_week("2025W7", today=today) == date(2025, 2, 10)
+    assert weeks.parse_week("2020-W53", today=today) == date(2020, 12, 28)
     for bad in ("2025-W54", "2025-W00", "next week", "2025-13", "W07", "9" * 40, "2025-W07x"):
         with pytest.raises(ValidationError):
-            selectors.parse_week(bad, today=today)
-    assert selectors.week_label(date(2025, 2, 10)) == "2025-W07"
+            weeks.parse_week(bad, today=today)
+    assert weeks.week_label(date(2025, 2, 10)) == "2025-W07"
 
 
 # --- proposals through the selector -----------------------------------------------------------
@@ -114,8 +114,9 @@ def test_parse_week():
 
 def test_proposals_come_from_the_engine_with_the_teams_people(people: TeamPeople):
     make_meeting(people.team, at(1, "13:00"), at(1, "13:30"), [people.lead], title="Taken")
-    result = selectors.propose_slots(
+    result = proposals.propose_slots(
         people.team,
+        viewer=people.lead,
         duration_minutes=30,
         attendees=["member", "lead"],
         optional_attendees=[],
@@ -133,8 +134,9 @@ def test_proposals_across_time_zones(people: TeamPeople):
     from teams.services import profile_update
 
     profile_update(user=people.lead, timezone="Europe/London", fields={"timezone"})
-    result = selectors.propose_slots(
+    result = proposals.propose_slots(
         people.team,
+        viewer=people.lead,
         duration_minutes=30,
         attendees=["member", "lead"],
         optional_attendees=[],
@@ -158,7 +160,9 @@ def test_proposal_errors(people: TeamPeople):
         "latest": at(2, "00:00"),
     }
     with pytest.raises(RuleViolation) as caught:
-        selectors.propose_slots(people.team, **{**args, "duration_minutes": 600})
+        proposals.propose_slots(
+            people.team, viewer=people.lead, **{**args, "duration_minutes": 600}
+        )
     assert caught.value.code == "meeting_too_long"
     for bad in (
         {"attendees": ["outsider"]},
@@ -169,7 +173,7 @@ def test_proposal_errors(people: TeamPeople):
         {"latest": at(0, "00:00") + timedelta(weeks=9)},
     ):
         with pytest.raises(ValidationError):
-            selectors.propose_slots(people.team, **{**args, **bad})
+            proposals.propose_slots(people.team, viewer=people.lead, **{**args, **bad})
 
 
 # --- rebalance ------------------------------------------------------------------------------

@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.rules import RuleViolation
 from schedule import selectors, services
 from schedule.models import BusyInterval, BusySource, BusySourceKind, MakerPolicy, Meeting
 from teams.models import Role
-from teams.rules import RuleViolation
 from teams.services import profile_update
 from tests.conftest import TeamPeople
 from tests.factories import MembershipFactory, TeamFactory
@@ -180,7 +180,7 @@ def test_too_long_is_refused_with_a_suggestion_to_split(people: TeamPeople):
         book(people, at(1, "13:00"), at(1, "14:30"), people.member)
     assert caught.value.code == "meeting_too_long"
     assert "90-minute meeting is longer than the team's 60-minute maximum" in caught.value.message
-    assert "Split it into 2" in caught.value.message
+    assert "Split it into two" in caught.value.message
 
 
 def test_too_many_people_is_a_warning_to_keep_it_small(people: TeamPeople):

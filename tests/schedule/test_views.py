@@ -179,7 +179,7 @@ def test_booking_conflicts_are_readable_never_500(people: TeamPeople, member_cli
     cases = [
         (book_data(at(1, "13:00"), at(1, "13:30")), "lead is in “Taken”"),
         (book_data(at(1, "10:45"), at(1, "11:15")), "maker time"),
-        (book_data(at(1, "14:00"), at(1, "16:00")), "Split it into 2"),
+        (book_data(at(1, "14:00"), at(1, "16:00")), "Split it into two"),
         (book_data(at(1, "14:00"), at(1, "14:30"), attendees=["ghost"]), "Select a valid choice"),
         (book_data(at(1, "14:30"), at(1, "14:00")), "must end after it starts"),
         ({"title": "x", "start": "garbage"}, "Enter a valid date/time"),
