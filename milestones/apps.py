@@ -6,6 +6,7 @@ class MilestonesConfig(AppConfig):
     verbose_name = "Vision and milestones"
 
     def ready(self) -> None:
+        from core.feeds import register_feed_source
         from core.wall import Region, WallPanel, register_wall_panel
 
         from . import selectors
@@ -20,3 +21,5 @@ class MilestonesConfig(AppConfig):
                 context=selectors.wall_panel,
             )
         )
+        # Quarterly review dates in the calendar feeds.
+        register_feed_source("vision-reviews", selectors.review_feed_events)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from core.feeds import FeedEvent, FeedQuery, FeedScope
 from teams.models import Team
 
 from . import periods, pictures
@@ -234,3 +235,51 @@ def wall_panel(team: Team, now: datetime) -> Mapping[str, Any] | None:
         "criteria": marks,
         "met_count": sum(c.met for c in marks),
     }
+
+
+# --- Calendar feeds -----------------------------------------------------------------------------
+
+
+def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
+    """Quarterly review dates as all-day, transparent events (shown, never busy): the due date
+    of each period's review, or the day it was held. A team feed shows its team's active
+    vision; a personal feed those of every team the person belongs to. Two queries."""
+    if query.scope == FeedScope.TEAM:
+        scope = Vision.objects.filter(team=query.team)
+    else:
+        scope = Vision.objects.filter(team__memberships__user=query.user)
+    active = list(
+        scope.filter(status=VisionStatus.ACTIVE)
+        .select_related("team")
+        .annotate(charter_count=Count("charter_changes", distinct=True))
+    )
+    held = {
+        (r.vision_id, r.period): r
+        for r in QuarterlyReview.objects.filter(vision__in=active).only(
+            "vision_id", "period", "held_on", "created_at"
+        )
+    }
+    events = []
+    for vision in active:
+        for period in vision.periods:
+            review = held.get((vision.pk, period.number))
+            day = review.held_on if review else period.ends_on
+            events.append(
+                FeedEvent(
+                    uid=f"review-{vision.pk}-{period.number}@focusboard",
+                    summary=(
+                        f"Quarterly vision review (period {period.number}): {vision.title}"
+                        + ("" if review is None else " · held")
+                    ),
+                    start=day,
+                    end=day + timedelta(days=1),
+                    # Grows with every re-charter (which moves the date) and when it is held.
+                    sequence=vision.charter_count - 1 + (review is not None),
+                    changed_at=max(vision.updated_at, review.created_at)
+                    if review
+                    else vision.updated_at,
+                    description=f"{vision.team.name}: {vision.problem}",
+                    transparent=True,
+                )
+            )
+    return events
