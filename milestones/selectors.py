@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -28,6 +29,11 @@ from .models import (
     VisionStatus,
 )
 from .snapshots import changes_between
+
+# Who was at a review, in a stable order (by first name, then username) on every database.
+ATTENDEES = Prefetch(
+    "attendees", queryset=get_user_model().objects.order_by("first_name", "username")
+)
 
 
 def team_today(team: Team) -> date:
@@ -56,7 +62,7 @@ def target_revisions(target: Target) -> QuerySet[TargetRevision]:
 def reviews(vision: Vision) -> QuerySet[QuarterlyReview]:
     return (
         vision.reviews.select_related("author", "next_target_revision")
-        .prefetch_related("attendees")
+        .prefetch_related(ATTENDEES)
         .order_by("period")
     )
 
@@ -201,7 +207,7 @@ def team_reviews(team: Team) -> QuerySet[QuarterlyReview]:
     return (
         QuarterlyReview.objects.filter(vision__team=team)
         .select_related("vision", "author")
-        .prefetch_related("attendees")
+        .prefetch_related(ATTENDEES)
         .order_by("-held_on", "-pk")
     )
 

@@ -333,7 +333,7 @@ def _review(access: TeamAccess, pk: int) -> QuarterlyReview:
     return get_object_or_404(
         QuarterlyReview.objects.select_related(
             "vision", "author", "next_target_revision"
-        ).prefetch_related("attendees"),
+        ).prefetch_related(selectors.ATTENDEES),
         vision__team=access.team,
         pk=pk,
     )
