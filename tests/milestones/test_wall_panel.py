@@ -42,8 +42,8 @@ def test_the_panel_shows_the_current_target_days_left_and_marks(
     assert f"{panel.context['days_left']} days left in period 2" in html
     assert html.count('class="wall-mark met"') == 1
     assert html.count('class="wall-mark unmet"') == 1
-    assert '✓ p95 latency<span class="visually-hidden"> met' in html
-    assert '○ NDCG@10<span class="visually-hidden"> not met' in html
+    assert 'title="p95 latency: met">✓ p95 latency</span>' in html
+    assert 'title="NDCG@10: not met">○ NDCG@10</span>' in html
 
 
 def test_the_panel_says_when_the_period_has_no_target(people, vision):
