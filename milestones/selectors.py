@@ -137,7 +137,7 @@ class VisionPage:
 
 
 def vision_page(vision: Vision, today: date) -> VisionPage:
-    """Everything the vision page draws, in seven queries whatever the vision holds."""
+    """Everything the vision page draws, in a fixed number of queries whatever it holds."""
     rows = []
     for criterion in criteria(vision):
         history = list(criterion.values.all())
@@ -188,6 +188,7 @@ class ReviewView:
     review: QuarterlyReview
     previous: QuarterlyReview | None
     changes: list[str]
+    replaced_target: str  # the next target's text before the review revised it ("": none)
 
 
 def review_view(review: QuarterlyReview) -> ReviewView:
@@ -196,10 +197,21 @@ def review_view(review: QuarterlyReview) -> ReviewView:
         .order_by("-period")
         .first()
     )
+    revision = review.next_target_revision
+    replaced = (
+        TargetRevision.objects.filter(target_id=revision.target_id, at__lte=revision.at)
+        .exclude(pk=revision.pk)
+        .order_by("-at", "-pk")
+        .values_list("text", flat=True)
+        .first()
+        if revision
+        else None
+    )
     return ReviewView(
         review,
         previous,
         changes_between(previous.snapshot if previous else None, review.snapshot),
+        replaced or "",
     )
 
 

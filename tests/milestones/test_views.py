@@ -218,6 +218,25 @@ def test_the_second_review_shows_what_changed(lead_client, people, vision, crite
     assert "NDCG@10: 0.31 → 0.34." in page
     assert "The target for period 2 was revised." in page
     assert "The target for period 3 was set." in page
+    assert "Revised from" not in page  # period 3's target was new, not revised
+
+
+def test_a_review_that_revised_the_next_target_shows_the_old_text(lead_client, people, vision):
+    services.target_create(vision=vision, actor=people.lead, period=2, text="Old plan")
+    review = services.review_record(
+        vision=vision,
+        actor=people.lead,
+        held_on=today_of(people.team),
+        outcome="met",
+        evidence="e",
+        still_right_problem=True,
+        next_target_text="New plan",
+        next_target_reason="We learned",
+    )
+    page = lead_client.get(f"/t/ml/reviews/{review.pk}/").content.decode()
+    assert "Revised from: <del>Old plan</del>" in page and "Why: We learned" in page
+    text = lead_client.get(f"/t/ml/reviews/{review.pk}.md").content.decode()
+    assert '> New plan\n\nRevised from "Old plan" because: We learned' in text
 
 
 def test_review_markdown(lead_client, people, vision, criteria):
