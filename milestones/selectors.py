@@ -190,6 +190,10 @@ class ReviewView:
     changes: list[str]
     replaced_target: str  # the next target's text before the review revised it ("": none)
 
+    @property
+    def met_count(self) -> int:
+        return sum(bool(c.get("met")) for c in self.review.snapshot.get("criteria", []))
+
 
 def review_view(review: QuarterlyReview) -> ReviewView:
     previous = (

@@ -260,6 +260,7 @@ def test_review_markdown(lead_client, people, vision, criteria):
     assert "Search results ignore what users click." in text
     assert "- [x] NDCG@10 >= 0.35: 0.36" in text
     assert "- [ ] p95 latency <= 80 ms: 95 ms" in text
+    assert "Not achieved yet: 1 of 2 criteria met." in text
     assert "## Target of period 1: missed" in text
     assert "Evidence: Latency & quality <both> off" in text  # Markdown, not HTML-escaped
     assert "Still the right problem: no. Users want freshness" in text
