@@ -83,7 +83,13 @@ def test_a_quarterly_review_from_start_to_finish(
         page.locator(".target-quote", has_text="Serve 10% of traffic in two countries")
     ).to_be_visible()
     expect(page.get_by_text("Lena, Sam", exact=True)).to_be_visible()
-    expect(page.locator("button.copy-markdown")).to_be_visible()
+    # Copy as Markdown puts the leadership update on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.click("text=Copy as Markdown")
+    expect(page.locator("button.copy-markdown")).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("# Rankings our users trust: review of period 1")
+    assert 'Revised from "Serve 5% of traffic" because: One country was too small' in copied
 
     # The vision page afterwards: the new value, the revised target, the held review.
     page.click("text=← Reviews")
