@@ -51,6 +51,10 @@ class CriterionValueForm(forms.Form):
     current_value = forms.FloatField(label="New value")
 
 
+class CriteriaTokenForm(forms.Form):
+    label = forms.CharField(max_length=60, initial="nightly eval", label="Pipeline")
+
+
 class TargetForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Target")
     reason = forms.CharField(

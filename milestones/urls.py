@@ -14,6 +14,12 @@ urlpatterns = [
     path(T + "vision/criteria/", views.criterion_add, name="criterion-add"),
     path(T + "vision/criteria/<int:pk>/value/", views.criterion_value, name="criterion-value"),
     path(T + "vision/targets/<int:period>/", views.target_save, name="target-save"),
+    path(T + "vision/tokens/", views.criteria_token_create, name="criteria-token-create"),
+    path(
+        T + "vision/tokens/<int:pk>/revoke/",
+        views.criteria_token_revoke,
+        name="criteria-token-revoke",
+    ),
     path(T + "reviews/", views.review_list, name="review-list"),
     path(T + "reviews/new/", views.review_new, name="review-new"),
     path(T + "reviews/<int:pk>/", views.review_detail, name="review-detail"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import REFUSALS, refusal
@@ -22,6 +23,7 @@ from teams.permissions import AuthedRequest, TeamAccess, team_access
 from . import selectors, services
 from .forms import (
     AbandonForm,
+    CriteriaTokenForm,
     CriterionForm,
     CriterionValueForm,
     ReviewForm,
@@ -29,7 +31,7 @@ from .forms import (
     VisionEditForm,
     VisionForm,
 )
-from .models import DoneCriterion, QuarterlyReview, Target, Vision
+from .models import CriteriaToken, DoneCriterion, QuarterlyReview, Target, Vision
 
 # --- Vision page ------------------------------------------------------------------------------
 
@@ -48,6 +50,13 @@ def _vision_context(access: TeamAccess, **extra: Any) -> dict[str, Any]:
         "today": today,
         "create_form": extra.pop("create_form", None) or VisionForm(initial={"starts_on": today}),
         "criterion_form": extra.pop("criterion_form", None) or CriterionForm(),
+        # Leads see the pipelines that post criteria values (one query, only for them).
+        "tokens": (
+            list(CriteriaToken.objects.filter(vision=vision).order_by("-created_at"))
+            if vision and access.is_lead
+            else []
+        ),
+        "token_form": CriteriaTokenForm(),
         **extra,
     }
 
@@ -235,6 +244,45 @@ def target_save(request: AuthedRequest, team_slug: str, period: int) -> HttpResp
         message, status = _refusal(exc)
         return _vision_response(request, access, partial="periods", error=message, status=status)
     return _vision_response(request, access, partial="periods")
+
+
+@login_required
+@require_POST
+def criteria_token_create(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """A token for a pipeline to post this vision's criteria values; shown once, here."""
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    vision = _active_vision(access)
+    form = CriteriaTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_as_sentence(form))
+        return redirect("milestones:vision", team_slug=team_slug)
+    token, secret = services.criteria_token_create(
+        vision=vision, actor=request.user, label=form.cleaned_data["label"]
+    )
+    criteria_url = reverse("api-criterion-list", args=[team_slug, vision.pk])
+    first = vision.criteria.order_by("position", "pk").values_list("pk", flat=True).first()
+    url = request.build_absolute_uri(criteria_url) + f"{first or '<criterion id>'}/"
+    context = {
+        "access": access,
+        "team": access.team,
+        "section": "vision",
+        "token": token,
+        "secret": secret,
+        "url": url,
+    }
+    response = render(request, "milestones/token_created.html", context)
+    response["Cache-Control"] = "no-store"  # the secret is in this page only
+    return response
+
+
+@login_required
+@require_POST
+def criteria_token_revoke(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    token = get_object_or_404(CriteriaToken, vision__team=access.team, pk=pk)
+    services.criteria_token_revoke(token=token)
+    messages.success(request, f"The pipeline “{token.label}” can no longer post values.")
+    return redirect("milestones:vision", team_slug=team_slug)
 
 
 # --- Quarterly reviews ------------------------------------------------------------------------

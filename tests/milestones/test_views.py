@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from rest_framework.test import APIClient
 
 from milestones import services
 from milestones.models import (
     CharterChange,
+    CriteriaToken,
     CriterionValue,
     DoneCriterion,
     QuarterlyReview,
@@ -425,3 +428,48 @@ def test_another_teams_review_is_404(client, people, vision):
     assert client.get(f"/t/ml/reviews/{review.pk}.md").status_code == 404
     client.force_login(people.outsider)
     assert client.get(f"/t/other/reviews/{review.pk}/").status_code == 200
+
+
+def test_a_lead_creates_and_revokes_a_pipeline_token(lead_client, people, vision, criteria):
+    response = lead_client.post("/t/ml/vision/tokens/", {"label": "nightly eval"})
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    secret = re.search(r'value="([^"]+)" aria-label="Pipeline token"', body).group(1)
+    assert f"/api/v1/teams/ml/visions/{vision.pk}/criteria/{criteria[0].pk}/" in body
+    token = CriteriaToken.objects.get()
+    assert (
+        token.token_hash != secret
+        and secret not in lead_client.get("/t/ml/vision/").content.decode()
+    )
+    # The pipeline posts with it...
+    api = APIClient()
+    url = f"/api/v1/teams/ml/visions/{vision.pk}/criteria/{criteria[0].pk}/"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert api.patch(url, {"current_value": 0.5}, format="json", **auth).status_code == 200
+    page = lead_client.get("/t/ml/vision/").content.decode()
+    assert "nightly eval" in page and "never" not in page.split("tokens-table")[1][:400]
+    # ...until a lead revokes it.
+    response = lead_client.post(f"/t/ml/vision/tokens/{token.pk}/revoke/", follow=True)
+    assert "can no longer post values" in response.content.decode()
+    assert api.patch(url, {"current_value": 0.6}, format="json", **auth).status_code == 401
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_token_pages_are_for_leads(client, people, vision, who):
+    token, _ = services.criteria_token_create(vision=vision, actor=people.lead, label="ci")
+    user = people.user(who)
+    if user:
+        client.force_login(user)
+    create = client.post("/t/ml/vision/tokens/", {"label": "x"})
+    revoke = client.post(f"/t/ml/vision/tokens/{token.pk}/revoke/")
+    expected = {"anonymous": 302, "outsider": 404, "viewer": 403, "member": 403}
+    if who == "lead":
+        assert (create.status_code, revoke.status_code) == (200, 302)
+        assert CriteriaToken.objects.count() == 2
+        assert CriteriaToken.objects.get(pk=token.pk).revoked_at is not None
+    else:
+        assert create.status_code == revoke.status_code == expected[who]
+        assert CriteriaToken.objects.count() == 1
+        assert CriteriaToken.objects.get(pk=token.pk).revoked_at is None
+    body = client.get("/t/ml/vision/").content.decode() if who != "anonymous" else ""
+    assert ("Pipelines that post the criteria" in body) is (who == "lead")
