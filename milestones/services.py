@@ -351,6 +351,18 @@ def reviewable_period(vision: Vision, today: date) -> periods.Period | None:
     return None
 
 
+def _no_review_due(vision: Vision) -> str:
+    reviewed = set(vision.reviews.values_list("period", flat=True))
+    waiting = [p for p in vision.periods if p.number not in reviewed]
+    if not waiting:
+        return "All three periods of this vision are reviewed."
+    opens = waiting[0].ends_on - periods.REVIEW_OPENS_BEFORE
+    return (
+        f"No period is ending yet: the review of period {waiting[0].number} opens on "
+        f"{opens.isoformat()}, two weeks before it is due."
+    )
+
+
 @transaction.atomic
 def review_record(
     *,
@@ -376,9 +388,7 @@ def review_record(
     today = timezone.localdate(timezone=ZoneInfo(vision.team.timezone))
     period = reviewable_period(vision, today)
     if period is None:
-        raise ValidationError(
-            {"period": ["No period is ending yet: a review opens two weeks before its end."]}
-        )
+        raise ValidationError({"period": [_no_review_due(vision)]})
     if held_on > today:
         raise ValidationError({"held_on": ["A review is recorded once it has been held."]})
     if outcome not in Outcome.values:

@@ -301,6 +301,8 @@ def test_the_last_periods_review_sets_no_next_target(people, charter):
     with pytest.raises(ValidationError, match="last period"):
         review(people, vision, next_target_text="A fourth?")
     assert review(people, vision, next_target_text="").period == 3
+    with pytest.raises(ValidationError, match="All three periods of this vision are reviewed"):
+        review(people, vision, next_target_text="")
 
 
 def test_a_closed_vision_no_longer_changes(people, vision, criteria):
