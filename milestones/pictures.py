@@ -98,11 +98,13 @@ def roadmap(
                 current is not None and current.number == period.number,
             )
         )
+    # A tick on the first of every month the vision spans; January carries its year.
     ticks = []
-    month = 0
-    while (day := periods.add_months(starts_on, month)) <= ends_on:
-        ticks.append(Tick(x(day), day.strftime("%b")))
-        month += 1
+    day = starts_on.replace(day=1)
+    while day <= ends_on:
+        if day >= starts_on:
+            ticks.append(Tick(x(day), day.strftime("%b %Y" if day.month == 1 else "%b")))
+        day = periods.add_months(day, 1)
     reviews = [
         Review(p.number, x(p.ends_on), p.ends_on, p.number in reviewed)
         for p in periods.periods(starts_on, ends_on)
