@@ -10,43 +10,18 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.history import AppendOnlyModel
 from core.tokens import HashedToken
 from teams.models import Team
 
 from . import periods as period_math
 
 TITLE_MAX_LENGTH = 120
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """History is written once: neither a queryset update nor a delete may rewrite it."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(f"{self.model.__name__} is append-only: it cannot be updated.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError(f"{self.model.__name__} is append-only: it cannot be deleted.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(f"{type(self).__name__} is append-only: it cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError(f"{type(self).__name__} is append-only: it cannot be deleted.")
 
 
 class VisionStatus(models.TextChoices):
