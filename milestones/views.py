@@ -7,14 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.errors import REFUSALS, refusal
+from core.errors import REFUSALS, Refusal, form_refusal, refusal
 from core.forms import errors_as_sentence
 from core.rules import RuleViolation
 from teams.models import Role
@@ -64,27 +63,23 @@ def _vision_context(access: TeamAccess, **extra: Any) -> dict[str, Any]:
 def _vision_response(
     request: AuthedRequest,
     access: TeamAccess,
+    refused: Refusal | None = None,
     *,
     partial: str = "vision-body",
-    error: str = "",
-    status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
     """htmx gets the re-rendered part of the page (with the message, and 400/409 when something
     was refused); a plain form post is redirected back to the page with the message."""
+    error = refused.message if refused else ""
     if request.htmx:
         # Each part shows its own refusal, so a message never appears twice on the page.
         key = {"criteria": "criteria_error", "periods": "periods_error"}.get(partial, "error")
         context = _vision_context(access, **{key: error}, **extra)
+        status = refused.status if refused else 200
         return render(request, f"milestones/vision.html#{partial}", context, status=status)
     if error:
         messages.error(request, error)
     return redirect("milestones:vision", team_slug=access.team.slug)
-
-
-def _refusal(exc: RuleViolation | ValidationError) -> tuple[str, int]:
-    refused = refusal(exc)
-    return refused.message, refused.status
 
 
 @login_required
@@ -100,14 +95,11 @@ def vision_create(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     form = VisionForm(request.POST)
     if not form.is_valid():
-        return _vision_response(
-            request, access, error=errors_as_sentence(form), status=400, create_form=form
-        )
+        return _vision_response(request, access, form_refusal(form), create_form=form)
     try:
         services.vision_create(team=access.team, actor=request.user, **form.cleaned_data)
     except REFUSALS as exc:
-        message, status = _refusal(exc)
-        return _vision_response(request, access, error=message, status=status, create_form=form)
+        return _vision_response(request, access, refusal(exc), create_form=form)
     return _vision_response(request, access)
 
 
@@ -137,8 +129,9 @@ def vision_edit(request: AuthedRequest, team_slug: str) -> HttpResponse:
                     vision=vision, actor=request.user, fields=data, reason=reason
                 )
             except REFUSALS as exc:
-                message, status = _refusal(exc)
-                form.add_error(None, message)
+                refused = refusal(exc)
+                status = refused.status
+                form.add_error(None, refused.message)
             else:
                 messages.success(request, "The vision is updated.")
                 return redirect("milestones:vision", team_slug=team_slug)
@@ -182,19 +175,13 @@ def criterion_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     form = CriterionForm(request.POST)
     if not form.is_valid():
         return _vision_response(
-            request,
-            access,
-            partial="criteria",
-            error=errors_as_sentence(form),
-            status=400,
-            criterion_form=form,
+            request, access, form_refusal(form), partial="criteria", criterion_form=form
         )
     try:
         services.criterion_add(vision=vision, actor=request.user, **form.cleaned_data)
     except REFUSALS as exc:
-        message, status = _refusal(exc)
         return _vision_response(
-            request, access, partial="criteria", error=message, status=status, criterion_form=form
+            request, access, refusal(exc), partial="criteria", criterion_form=form
         )
     return _vision_response(request, access, partial="criteria")
 
@@ -208,16 +195,13 @@ def criterion_value(request: AuthedRequest, team_slug: str, pk: int) -> HttpResp
     )
     form = CriterionValueForm(request.POST)
     if not form.is_valid():
-        return _vision_response(
-            request, access, partial="criteria", error=errors_as_sentence(form), status=400
-        )
+        return _vision_response(request, access, form_refusal(form), partial="criteria")
     try:
         services.criterion_update_value(
             criterion=criterion, value=form.cleaned_data["current_value"], actor=request.user
         )
     except REFUSALS as exc:
-        message, status = _refusal(exc)
-        return _vision_response(request, access, partial="criteria", error=message, status=status)
+        return _vision_response(request, access, refusal(exc), partial="criteria")
     return _vision_response(request, access, partial="criteria")
 
 
@@ -229,9 +213,7 @@ def target_save(request: AuthedRequest, team_slug: str, period: int) -> HttpResp
     vision = _active_vision(access)
     form = TargetForm(request.POST)
     if not form.is_valid():
-        return _vision_response(
-            request, access, partial="periods", error=errors_as_sentence(form), status=400
-        )
+        return _vision_response(request, access, form_refusal(form), partial="periods")
     target = Target.objects.filter(vision=vision, period=period).first()
     try:
         if target is None:
@@ -241,8 +223,7 @@ def target_save(request: AuthedRequest, team_slug: str, period: int) -> HttpResp
         else:
             services.target_revise(target=target, actor=request.user, **form.cleaned_data)
     except REFUSALS as exc:
-        message, status = _refusal(exc)
-        return _vision_response(request, access, partial="periods", error=message, status=status)
+        return _vision_response(request, access, refusal(exc), partial="periods")
     return _vision_response(request, access, partial="periods")
 
 
@@ -348,8 +329,9 @@ def review_new(request: AuthedRequest, team_slug: str) -> HttpResponse:
                     next_target_reason=data["next_target_reason"],
                 )
             except REFUSALS as exc:
-                message, status = _refusal(exc)
-                form.add_error(None, message)
+                refused = refusal(exc)
+                status = refused.status
+                form.add_error(None, refused.message)
             else:
                 messages.success(request, f"The review of period {review.period} is recorded.")
                 return redirect("milestones:review-detail", team_slug=team_slug, pk=review.pk)
