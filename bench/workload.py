@@ -196,3 +196,43 @@ def with_busy_intervals(workload: Workload, total: int, seed: int = 1) -> dict[s
         s = workload.start + timedelta(minutes=rng.randrange(span))
         added[u].append((s, s + timedelta(minutes=rng.choice((15, 30, 45, 60, 90)))))
     return {u: replace(p, busy=p.busy + tuple(added[u])) for u, p in workload.people.items()}
+
+
+def with_same_free_time(
+    workload: Workload, people: dict[str, Person], total: int, seed: int = 2
+) -> dict[str, Person]:
+    """`people` with more busy intervals, up to `total`, that leave everyone's free time inside
+    working hours exactly as it was, so the best slot must not change: what ten times the
+    intervals looks like on real calendars, where most of them are the same events seen through
+    overlapping calendars (a shared team calendar, a personal copy, tentative holds inside a
+    booked block) and personal events in the evening or at the weekend.
+
+    Every second added interval lies inside one of the person's existing busy intervals; the
+    others fall between 19:00 and 23:30 local time or on a Saturday or Sunday.
+    """
+    rng = random.Random(seed)
+    extra = total - interval_count(people)
+    if extra < 0:
+        raise ValueError(f"These calendars already have more than {total} intervals.")
+    names = sorted(people)
+    first = workload.week_starts[0]
+    days = [first + timedelta(days=i) for i in range(7 * len(workload.week_starts))]
+    added: dict[str, list[Interval]] = {u: [] for u in names}
+    for i in range(extra):
+        u = names[i % len(names)]
+        person = people[u]
+        existing = (*person.busy, *person.meetings)
+        if i % 2 == 0 and existing:
+            s, e = rng.choice(existing)
+            span = int((e - s).total_seconds() // 60)
+            lo = rng.randrange(span)
+            hi = rng.randint(lo + 1, span)
+            added[u].append((s + timedelta(minutes=lo), s + timedelta(minutes=hi)))
+            continue
+        day = rng.choice(days)
+        if day.weekday() >= 5:
+            s = _at(day, *_quarter(rng, 0, 22), person.timezone)
+        else:
+            s = _at(day, *_quarter(rng, 19, 22.5), person.timezone)
+        added[u].append((s, s + timedelta(minutes=rng.choice((15, 30, 45, 60)))))
+    return {u: replace(p, busy=p.busy + tuple(added[u])) for u, p in people.items()}

@@ -61,6 +61,11 @@ def register_wall_panel(panel: WallPanel) -> None:
     _panels[panel.name] = panel
 
 
+def unregister_wall_panel(name: str) -> None:
+    """Take a panel off the wall (a no-op for a name never registered)."""
+    _panels.pop(name, None)
+
+
 def wall_panels(team: Model, now: datetime) -> dict[Region, list[RenderedPanel]]:
     """Every registered panel that has something to show, by region, in order."""
     shown: dict[Region, list[RenderedPanel]] = {region: [] for region in Region}

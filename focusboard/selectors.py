@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from schedule.selectors import wall_status
 from teams.models import Team
 
 from .models import FocusEvent, FocusItem, FocusStatus, KioskToken
@@ -61,17 +60,6 @@ def board(team: Team, *, with_parked: bool = True) -> Board:
         parked=list(focus_items(team, FocusStatus.PARKED)) if with_parked else [],
         now=team_now(team),
     )
-
-
-def wall_extras(team: Team, now: datetime) -> dict[str, object]:
-    """What the wall screen shows beside the focus cards: the maker-time status from the
-    schedule. The current target and the next milestones join when the milestones app
-    has them; until then they are simply absent, never faked."""
-    return {
-        "maker_status": wall_status(team=team, now=now),
-        "current_target": None,
-        "next_milestones": [],
-    }
 
 
 def kiosk_token_lookup(secret: str) -> KioskToken | None:

@@ -20,6 +20,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from core.errors import REFUSALS, Refusal, form_refusal, refusal
 from core.rules import RuleCode, RuleViolation
+from core.wall import Region, wall_panels
 from teams.models import Role, Team
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 
@@ -219,6 +220,9 @@ def focus_txt(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 def _wall_context(team: Team, *, partial_url: str, since: float) -> dict[str, Any]:
     now = selectors.team_now(team)
+    # Beside the focus cards, the wall shows what other apps registered (the maker line, the
+    # target, the next milestones, alarms): drawn here without importing them.
+    panels = wall_panels(team, now)
     return {
         "team": team,
         "board": selectors.board(team, with_parked=False),
@@ -226,7 +230,8 @@ def _wall_context(team: Team, *, partial_url: str, since: float) -> dict[str, An
         "partial_url": partial_url,
         "since": int(since),
         "poll_seconds": settings.FOCUSBOARD_WALL_POLL_SECONDS,
-        **selectors.wall_extras(team, now),
+        "alert_panels": panels[Region.ALERT],
+        "side_panels": panels[Region.SIDE],
     }
 
 

@@ -31,6 +31,7 @@ from teams.models import Role
 from teams.permissions import TeamScopedMixin, request_user
 
 from . import adapters, engine, proposals, selectors, services, weeks
+from .ical.read import MAX_ICS_SIZE, MAX_SKIPPED_LISTED
 from .models import (
     POLICY_FIELDS,
     BusySource,
@@ -447,8 +448,22 @@ class MeetingViewSet(
 # --- busy-sources/ -----------------------------------------------------------------------------
 
 
+class SkippedEventSerializer(serializers.Serializer):
+    summary = serializers.CharField(help_text="The event's title as the file has it.")
+    reason = serializers.CharField(help_text='Why it was skipped, completing "The event …".')
+
+
 class BusySourceSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=BusySourceKind.choices, read_only=True)
+    skipped = SkippedEventSerializer(
+        many=True,
+        read_only=True,
+        help_text=f"Events the last import could not read (at most {MAX_SKIPPED_LISTED}); the "
+        "rest of the calendar was imported without them.",
+    )
+    skipped_count = serializers.IntegerField(
+        read_only=True, help_text="How many events were skipped in all."
+    )
 
     class Meta:
         model = BusySource
@@ -461,6 +476,8 @@ class BusySourceSerializer(serializers.ModelSerializer):
             "last_attempt_at",
             "last_error",
             "interval_count",
+            "skipped",
+            "skipped_count",
             "created_at",
         ]
         read_only_fields = fields
@@ -477,7 +494,7 @@ class BusySourceImportedSerializer(BusySourceSerializer):
 
 
 class BusyUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="An .ics export, at most 2 MB.")
+    file = serializers.FileField(help_text=f"An .ics export, at most {MAX_ICS_SIZE}.")
 
 
 class BusyUrlSerializer(serializers.Serializer):
@@ -490,18 +507,17 @@ BUSY_IMPORT_FAILED = OpenApiResponse(
     inline_serializer(
         "BusyImportFailed",
         {
-            "detail": serializers.CharField(help_text="Why, in words (the parser's reason)."),
-            "code": serializers.CharField(),
+            "file": serializers.ListField(
+                child=serializers.CharField(), required=False, help_text="Why, in words."
+            ),
+            "url": serializers.ListField(
+                child=serializers.CharField(), required=False, help_text="Why, in words."
+            ),
         },
     ),
-    description="The calendar could not be imported; what was imported before is kept.",
+    description="The calendar could not be imported: field errors like any other validation "
+    "error, on the field sent. What was imported before is kept.",
 )
-
-
-def _import_failed(exc: services.BusyImportFailed) -> Response:
-    return Response(
-        {"detail": exc.reason, "code": "busy_import_failed"}, status=status.HTTP_400_BAD_REQUEST
-    )
 
 
 def _imported(source: BusySource, code: int = status.HTTP_201_CREATED) -> Response:
@@ -535,27 +551,25 @@ class BusySourceViewSet(
         responses={201: BusySourceImportedSerializer, 400: BUSY_IMPORT_FAILED},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # services.BusyImportFailed is a field error ({"file": [...]} or {"url": [...]}) that
+        # the API's exception handler turns into the usual 400.
         user = request_user(request)
-        try:
-            if "file" in request.FILES:
-                upload = BusyUploadSerializer(data=request.data)
-                upload.is_valid(raise_exception=True)
-                source = services.busy_source_import_file(
-                    team=self.team, user=user, file=upload.validated_data["file"]
-                )
-            elif isinstance(request.data, Mapping) and "url" in request.data:
-                link = BusyUrlSerializer(data=request.data)
-                link.is_valid(raise_exception=True)
-                source = services.busy_source_add_url(
-                    team=self.team, user=user, url=link.validated_data["url"]
-                )
-            else:
-                return Response(
-                    {"detail": "Send an .ics file (multipart field `file`) or a calendar `url`."},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-        except services.BusyImportFailed as exc:
-            return _import_failed(exc)
+        if "file" in request.FILES:
+            upload = BusyUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            source = services.busy_source_import_file(
+                team=self.team, user=user, file=upload.validated_data["file"]
+            )
+        elif isinstance(request.data, Mapping) and "url" in request.data:
+            link = BusyUrlSerializer(data=request.data)
+            link.is_valid(raise_exception=True)
+            source = services.busy_source_add_url(
+                team=self.team, user=user, url=link.validated_data["url"]
+            )
+        else:
+            raise serializers.ValidationError(
+                {"file": ["Send an .ics file (multipart field `file`) or a calendar `url`."]}
+            )
         return _imported(source)
 
     @extend_schema(
@@ -563,10 +577,7 @@ class BusySourceViewSet(
     )
     @action(detail=True, methods=["post"])
     def refresh(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            source = services.busy_source_refresh(source=self.get_object())
-        except services.BusyImportFailed as exc:
-            return _import_failed(exc)
+        source = services.busy_source_refresh(source=self.get_object())
         return _imported(source, status.HTTP_200_OK)
 
     def perform_destroy(self, instance: BusySource) -> None:

@@ -4,7 +4,7 @@
 a weekday standup (with a day off), a weekly 1:1, a few external meetings and an all-day
 event. The same arguments always give the same bytes (no "now", no random UIDs), so fixtures,
 benchmarks and the demo data command stay stable, and every file imports cleanly with
-`schedule.ics_import.parse_busy_ics`. Pure Python, no Django import.
+`schedule.ical.read.read_busy`. Pure Python, no Django import.
 """
 
 from __future__ import annotations

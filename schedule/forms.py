@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .ical.read import MAX_ICS_SIZE
 from .models import POLICY_FIELDS, WEEKDAY_NAMES, MakerPolicy
 from .weeks import planning_years_sentence, within_planning_years
 
@@ -121,7 +122,11 @@ class MakerPolicyForm(forms.ModelForm):
 
 
 class BusyUploadForm(forms.Form):
-    file = forms.FileField(label="Calendar file (.ics)")
+    file = forms.FileField(
+        label="Calendar file (.ics)",
+        help_text=f"An export from Google, Outlook or Apple Calendar, up to {MAX_ICS_SIZE}. "
+        "A new upload replaces the previous one.",
+    )
 
 
 class BusyUrlForm(forms.Form):

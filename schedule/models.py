@@ -236,6 +236,10 @@ class BusySource(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     interval_count = models.PositiveIntegerField(default=0)
+    # Events the last import could not read: [{"summary", "reason"}], at most
+    # ical.read.MAX_SKIPPED_LISTED of them; skipped_count says how many there were in all.
+    skipped = models.JSONField(default=list, blank=True)
+    skipped_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -270,6 +274,11 @@ class BusySource(models.Model):
         """Host and a hint of the path, never the secret part of a private calendar URL."""
         parts = urlsplit(self.url)
         return f"{parts.scheme}://{parts.hostname or ''}/…" if parts.hostname else ""
+
+    @property
+    def skipped_not_listed(self) -> int:
+        """Skipped events beyond the ones kept in `skipped`."""
+        return max(self.skipped_count - len(self.skipped or []), 0)
 
     @property
     def label(self) -> str:

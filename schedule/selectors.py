@@ -1,5 +1,5 @@
 """Reads for the maker schedule: the policy, the people as the slot engine sees them,
-proposals, the maker report, rebalance suggestions and the wall screen's one line.
+proposals, the maker report and rebalance suggestions.
 
 Every function here runs a fixed number of queries however many people, meetings and busy
 intervals there are (the tests pin the counts).
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -358,113 +358,3 @@ def meetings_for_team(
 def busy_sources_for(team: Team, user: User) -> QuerySet[BusySource]:
     """A member's own calendars in this team (URLs can be secrets: nobody else sees them)."""
     return BusySource.objects.filter(team=team, user=user).select_related("user", "team")
-
-
-# --- The wall screen --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WallStatus:
-    """One line for the wall screen, phrased in the team's time zone.
-
-    kind: "maker_time" | "meeting_now" | "next_meeting" | "off_hours".
-    """
-
-    kind: str
-    text: str
-    until: datetime | None = None
-    meeting_title: str | None = None
-    meeting_start: datetime | None = field(default=None, compare=False)
-
-
-def wall_status(*, team: Team, now: datetime) -> WallStatus:
-    """What the team's time is for right now, in two queries (policy, next meeting).
-
-    Rules, on the team policy's hours in the team's zone:
-      * inside a confirmed team meeting -> "In a meeting until 14:00: Standup";
-      * weekend, before or after the workday -> "Outside working hours; next meeting
-        Mon 09:30 Planning" (or just "Outside working hours");
-      * in maker time (working hours outside lunch and the meeting windows; all day on a
-        meeting-free weekday) -> "Maker time until 12:00", until the next meeting, lunch, the
-        next window or the end of the day, whichever comes first;
-      * otherwise (lunch or a meeting window) -> "Next meeting 13:30 Standup" when one starts
-        before the day ends, else "No more meetings today" (kind maker_time: the rest of the
-        day is focus time).
-    """
-    zone = ZoneInfo(team.timezone)
-    local_now = now.astimezone(zone)
-    today = local_now.date()
-    policy = policy_for(team)
-    upcoming = (
-        Meeting.objects.filter(team=team, status=MeetingStatus.CONFIRMED, end__gt=now)
-        .order_by("start", "pk")
-        .only("title", "start", "end")
-        .first()
-    )
-
-    def at(t: time, plus_minutes: int = 0) -> datetime:
-        # Wall-clock arithmetic, like the engine: a window is 13:00-14:30 on the clock.
-        naive = datetime.combine(today, t) + timedelta(minutes=plus_minutes)
-        return naive.replace(tzinfo=zone)
-
-    def hhmm(dt: datetime) -> str:
-        return f"{dt.astimezone(zone):%H:%M}"
-
-    if upcoming is not None and upcoming.start <= now:
-        return WallStatus(
-            "meeting_now",
-            f"In a meeting until {hhmm(upcoming.end)}: {upcoming.title}",
-            until=upcoming.end,
-            meeting_title=upcoming.title,
-            meeting_start=upcoming.start,
-        )
-
-    day_start, day_end = at(policy.workday_start), at(policy.workday_end)
-    working_day = today.weekday() < 5
-    if not working_day or not day_start <= local_now < day_end:
-        if upcoming is None:
-            return WallStatus("off_hours", "Outside working hours")
-        start_local = upcoming.start.astimezone(zone)
-        when = hhmm(upcoming.start)
-        if start_local.date() != today:
-            when = f"{start_local:%a} {when}"
-            if start_local.date() - today >= timedelta(days=7):
-                when = f"{start_local:%a} {start_local.day} {start_local:%b} {hhmm(upcoming.start)}"
-        return WallStatus(
-            "off_hours",
-            f"Outside working hours; next meeting {when} {upcoming.title}",
-            until=upcoming.start,
-            meeting_title=upcoming.title,
-            meeting_start=upcoming.start,
-        )
-
-    next_today = upcoming if upcoming is not None and upcoming.start < day_end else None
-    lunch = (at(policy.lunch_start), at(policy.lunch_end))
-    window = policy.window_minutes
-    windows = [
-        (at(policy.lunch_end), min(at(policy.lunch_end, window), day_end)),
-        (day_start, min(at(policy.workday_start, window), day_end)),
-        (max(at(policy.workday_end, -window), day_start), day_end),
-    ]
-    if today.weekday() in (policy.meeting_free_weekdays or []):
-        windows = []
-    at_lunch = lunch[0] <= local_now < lunch[1]
-    in_window = any(a <= local_now < b for a, b in windows)
-    if not at_lunch and not in_window:
-        stops = [day_end]
-        stops += [a for a, _ in windows if a > local_now]
-        if lunch[0] > local_now:
-            stops.append(lunch[0])
-        if next_today is not None:
-            stops.append(next_today.start.astimezone(zone))
-        until = min(stops)
-        return WallStatus("maker_time", f"Maker time until {hhmm(until)}", until=until)
-    if next_today is not None:
-        return WallStatus(
-            "next_meeting",
-            f"Next meeting {hhmm(next_today.start)} {next_today.title}",
-            until=next_today.start,
-            meeting_title=next_today.title,
-            meeting_start=next_today.start,
-        )
-    return WallStatus("maker_time", "No more meetings today", until=day_end)

@@ -9,19 +9,13 @@ never loses what was imported before.
 
 from __future__ import annotations
 
-import ipaddress
-import math
-import socket
-import urllib.error
-import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -35,8 +29,9 @@ from teams.services import lock_team
 from . import engine
 from .adapters import engine_person, engine_policy, meeting_too_long, person_timezone
 from .attendees import resolve_attendees
-from .ics_import import MAX_ICS_BYTES, IcsImportError, parse_busy_ics
-from .ics_import import BusyInterval as ParsedInterval
+from .fetch import FetchError, FetchTooLarge, fetch
+from .ical.read import MAX_ICS_BYTES, IcsImportError, ReadResult, size_refusal
+from .ical.read.isolated import read_busy_isolated
 from .models import (
     POLICY_FIELDS,
     BusyInterval,
@@ -403,15 +398,20 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
 
 # --- Busy time ------------------------------------------------------------------------------
 
-FETCH_TIMEOUT_SECONDS = 10.0
+# A calendar address gets this long to answer in full; with the reader's own limit
+# (ical/read/isolated.py: WALL_SECONDS) no add or refresh holds a request for 10 seconds.
+DOWNLOAD_DEADLINE_SECONDS = 4.0
 
 
 class BusyImportFailed(ValidationError):
-    """An import that did not happen; `reason` is the sentence shown to the person."""
+    """An import that did not happen; `reason` is the sentence shown to the person and
+    `field` the input it is about ("file" or "url"), so the API answers like any other
+    validation error: `{"file": [reason]}`."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason, code="busy_import_failed")
+    def __init__(self, reason: str, *, field: str = "file") -> None:
+        super().__init__({field: [ValidationError(reason, code="busy_import_failed")]})
         self.reason = reason
+        self.field = field
 
 
 def _member(team: Team, user: User) -> Membership:
@@ -423,43 +423,35 @@ def _member(team: Team, user: User) -> Membership:
     return membership
 
 
-def _too_large(size: int) -> BusyImportFailed:
-    mib = 1024 * 1024
-    return BusyImportFailed(
-        f"The file is {math.ceil(size / mib * 10) / 10:.1f} MB; calendar files up to "
-        f"{MAX_ICS_BYTES // mib} MB are accepted. Export a shorter date range."
-    )
-
-
-def _parse(data: bytes, *, membership: Membership, team: Team) -> list[ParsedInterval]:
+def _read(data: bytes, *, membership: Membership, team: Team, field: str) -> ReadResult:
+    """Read the calendar in a separate, limited process (no file can hold this worker)."""
     if len(data) > MAX_ICS_BYTES:
-        raise _too_large(len(data))
+        raise BusyImportFailed(size_refusal(len(data)), field=field)
     start, end = import_horizon(timezone.now())
     try:
-        return parse_busy_ics(
+        return read_busy_isolated(
             data,
             horizon_start=start,
             horizon_end=end,
             default_timezone=person_timezone(membership.user, team),
         )
     except IcsImportError as exc:
-        raise BusyImportFailed(str(exc)) from exc
+        raise BusyImportFailed(str(exc), field=field) from exc
 
 
 @transaction.atomic
-def _store_intervals(
-    *,
-    team: Team,
-    source: BusySource,
-    intervals: Iterable[ParsedInterval],
-) -> BusySource:
-    """Replace the source's busy intervals in one transaction."""
+def _store_intervals(*, team: Team, source: BusySource, result: ReadResult) -> BusySource:
+    """Replace the source's busy intervals and its list of skipped events in one transaction."""
     lock_team(team)
     now = timezone.now()
     is_new = source.pk is None
     source.last_imported_at = now
     source.last_attempt_at = now
     source.last_error = ""
+    source.skipped = [
+        {"summary": event.summary, "reason": event.reason} for event in result.skipped
+    ]
+    source.skipped_count = result.skipped_count
     rows = [
         BusyInterval(
             source=source,
@@ -468,7 +460,7 @@ def _store_intervals(
             end=interval.end,
             summary=(interval.summary or "")[:200],
         )
-        for interval in intervals
+        for interval in result.intervals
         if interval.end > interval.start
     ]
     source.interval_count = len(rows)
@@ -498,18 +490,19 @@ def _record_failure(*, source: BusySource, reason: str) -> None:
 def busy_source_import_file(*, team: Team, user: User, file: File) -> BusySource:
     """Import an uploaded .ics as the member's (one) uploaded calendar.
 
-    A file over MAX_ICS_BYTES or one the parser rejects raises BusyImportFailed; the intervals
-    from the previous upload stay and the source records the reason. Parsing happens before
-    the (atomic) write, so a slow file never holds the database lock.
+    A file over MAX_ICS_BYTES or one the reader refuses raises BusyImportFailed; the intervals
+    from the previous upload stay and the source records the reason. Events the reader could
+    not read are skipped and listed on the source. Reading happens before the (atomic) write,
+    so a slow file never holds the database lock.
     """
     membership = _member(team, user)
     source = BusySource.objects.filter(team=team, user=user, kind=BusySourceKind.UPLOAD).first()
     filename = (file.name or "calendar.ics").rsplit("/", 1)[-1]
     try:
         if file.size is not None and file.size > MAX_ICS_BYTES:
-            raise _too_large(file.size)  # refused before reading it into memory
+            raise BusyImportFailed(size_refusal(file.size))  # before reading it into memory
         file.seek(0)
-        intervals = _parse(file.read(MAX_ICS_BYTES + 1), membership=membership, team=team)
+        result = _read(file.read(MAX_ICS_BYTES + 1), membership=membership, team=team, field="file")
     except BusyImportFailed as exc:
         if source is not None:
             _record_failure(source=source, reason=exc.reason)
@@ -517,7 +510,7 @@ def busy_source_import_file(*, team: Team, user: User, file: File) -> BusySource
     if source is None:
         source = BusySource(team=team, user=user, kind=BusySourceKind.UPLOAD)
     source.filename = filename[-255:]
-    return _store_intervals(team=team, source=source, intervals=intervals)
+    return _store_intervals(team=team, source=source, result=result)
 
 
 def normalize_calendar_url(url: str) -> str:
@@ -536,93 +529,33 @@ def normalize_calendar_url(url: str) -> str:
     return urlunsplit(parts)
 
 
-def _check_public_host(url: str) -> None:
-    """Refuse loopback, private and link-local addresses (cloud metadata, the app's own
-    network) unless settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS says otherwise."""
-    if getattr(settings, "FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS", False):
-        return
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise BusyImportFailed(f"Could not find the calendar server {host}.") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise BusyImportFailed(
-                f"Focusboard does not fetch calendars from private or local addresses ({host})."
-            )
-
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise BusyImportFailed("The calendar server redirected to a non-web address.")
-        _check_public_host(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _web_only_opener() -> urllib.request.OpenerDirector:
-    """An opener that speaks http(s) and nothing else: build_opener() would add handlers
-    for file://, ftp:// and data: URLs."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        _HttpOnlyRedirects(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
 def fetch_calendar(url: str) -> bytes:
-    """GET a calendar with a timeout, reading at most MAX_ICS_BYTES + 1 bytes.
+    """GET a calendar through the app's one HTTP client (public addresses only, checked at
+    connect time; an overall deadline and a minimum rate; at most MAX_ICS_BYTES).
 
     The address is checked here, where it is used, and not only when it was added: a URL
     stored some other way (the admin, a restored backup) gets the same checks."""
     try:
         url = normalize_calendar_url(url)
     except ValidationError as exc:
-        raise BusyImportFailed(" ".join(exc.messages)) from exc
-    _check_public_host(url)
-    opener = _web_only_opener()
-    request = urllib.request.Request(  # noqa: S310  (scheme checked: http or https only)
-        url, headers={"User-Agent": "Focusboard busy-time import", "Accept": "text/calendar"}
-    )
-    host = urlsplit(url).hostname
+        raise BusyImportFailed(" ".join(exc.messages), field="url") from exc
     try:
-        with opener.open(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            data: bytes = response.read(MAX_ICS_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise BusyImportFailed(
-            f"The calendar server answered {exc.code} ({exc.reason}); check the address."
-        ) from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise BusyImportFailed(
-                f"{host} did not answer within {FETCH_TIMEOUT_SECONDS:g} seconds."
-            ) from exc
-        raise BusyImportFailed(f"Could not reach {host}: {exc.reason}.") from exc
-    except TimeoutError as exc:
-        raise BusyImportFailed(
-            f"{host} did not answer within {FETCH_TIMEOUT_SECONDS:g} seconds."
-        ) from exc
-    except (OSError, ValueError) as exc:  # reset connections, malformed responses
-        raise BusyImportFailed(f"Could not read the calendar from {host}: {exc}.") from exc
-    if len(data) > MAX_ICS_BYTES:
-        raise BusyImportFailed(
-            f"The calendar at {host} is larger than {MAX_ICS_BYTES / 1_000_000:.0f} MB. "
-            "Share a smaller calendar or upload an export of a shorter period."
+        return fetch(
+            url,
+            max_bytes=MAX_ICS_BYTES,
+            deadline_seconds=DOWNLOAD_DEADLINE_SECONDS,
+            accept="text/calendar, */*;q=0.5",
         )
-    return data
+    except FetchTooLarge as exc:
+        raise BusyImportFailed(size_refusal(None), field="url") from exc
+    except FetchError as exc:
+        raise BusyImportFailed(str(exc), field="url") from exc
 
 
 def busy_source_add_url(*, team: Team, user: User, url: str) -> BusySource:
     """Add a calendar URL for the member and import it now.
 
-    Nothing is stored when the first fetch or parse fails (BusyImportFailed); a URL is added
+    Nothing is stored when the first fetch or read fails (BusyImportFailed); a URL is added
     once per member and team.
     """
     membership = _member(team, user)
@@ -631,24 +564,25 @@ def busy_source_add_url(*, team: Team, user: User, url: str) -> BusySource:
         raise ValidationError({"url": ["That address is too long."]})
     if BusySource.objects.filter(team=team, user=user, kind=BusySourceKind.URL, url=url).exists():
         raise ValidationError({"url": ["You have already added this calendar."]})
-    intervals = _parse(fetch_calendar(url), membership=membership, team=team)
+    result = _read(fetch_calendar(url), membership=membership, team=team, field="url")
     source = BusySource(team=team, user=user, kind=BusySourceKind.URL, url=url)
-    return _store_intervals(team=team, source=source, intervals=intervals)
+    return _store_intervals(team=team, source=source, result=result)
 
 
 def busy_source_refresh(*, source: BusySource) -> BusySource:
     """Fetch a URL source again. On any failure the previous intervals stay, the reason is
-    recorded in `last_error`, and BusyImportFailed is raised."""
+    recorded in `last_error`, and BusyImportFailed is raised. Bounded in time by the
+    download deadline plus the reader's limit, so a refresh always finishes."""
     if source.kind != BusySourceKind.URL:
         raise ValidationError("An uploaded calendar is refreshed by uploading the file again.")
     team = source.team
     membership = _member(team, source.user)
     try:
-        intervals = _parse(fetch_calendar(source.url), membership=membership, team=team)
+        result = _read(fetch_calendar(source.url), membership=membership, team=team, field="url")
     except BusyImportFailed as exc:
         _record_failure(source=source, reason=exc.reason)
         raise
-    return _store_intervals(team=team, source=source, intervals=intervals)
+    return _store_intervals(team=team, source=source, result=result)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ same URLs answer with the parts of templates/schedule/week.html that changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -354,6 +356,32 @@ def _back(team_slug: str) -> HttpResponse:
     return redirect(reverse("schedule:week", args=[team_slug]) + "#busy")
 
 
+def _busy_import(
+    request: AuthedRequest,
+    do_import: Callable[[], BusySource],
+    *,
+    failed: str,
+    done: Callable[[BusySource], str],
+) -> None:
+    """Run one busy-calendar import and tell the person how it went: what was imported and
+    skipped, or why nothing was (their earlier busy time is kept)."""
+    try:
+        source = do_import()
+    except services.BusyImportFailed as exc:
+        messages.error(request, f"{failed} {exc.reason}")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        skipped = ""
+        if source.skipped_count:
+            count = source.skipped_count
+            skipped = (
+                f" {count} event{pluralize(count)} could not be read and "
+                f"{'was' if count == 1 else 'were'} skipped; the list is next to the calendar."
+            )
+        messages.success(request, done(source) + skipped)
+
+
 @login_required
 @require_POST
 def busy_upload(request: AuthedRequest, team_slug: str) -> HttpResponse:
@@ -362,18 +390,14 @@ def busy_upload(request: AuthedRequest, team_slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose an .ics file to upload.")
         return _back(team_slug)
-    try:
-        source = services.busy_source_import_file(
+    _busy_import(
+        request,
+        lambda: services.busy_source_import_file(
             team=access.team, user=request.user, file=form.cleaned_data["file"]
-        )
-    except services.BusyImportFailed as exc:
-        messages.error(request, f"Nothing imported, your earlier busy time is kept. {exc.reason}")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, f"Imported {source.interval_count} busy intervals from {source.filename}."
-        )
+        ),
+        failed="Nothing imported, your earlier busy time is kept.",
+        done=lambda s: f"Imported {s.interval_count} busy intervals from {s.filename}.",
+    )
     return _back(team_slug)
 
 
@@ -385,18 +409,14 @@ def busy_add_url(request: AuthedRequest, team_slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, errors_as_sentence(form))
         return _back(team_slug)
-    try:
-        source = services.busy_source_add_url(
+    _busy_import(
+        request,
+        lambda: services.busy_source_add_url(
             team=access.team, user=request.user, url=form.cleaned_data["url"]
-        )
-    except services.BusyImportFailed as exc:
-        messages.error(request, f"The calendar was not added. {exc.reason}")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, f"Added {source.display_url}: {source.interval_count} busy intervals."
-        )
+        ),
+        failed="The calendar was not added.",
+        done=lambda s: f"Added {s.display_url}: {s.interval_count} busy intervals.",
+    )
     return _back(team_slug)
 
 
@@ -414,14 +434,12 @@ def _own_source(request: AuthedRequest, access: TeamAccess, source_id: int) -> B
 def busy_refresh(request: AuthedRequest, team_slug: str, source_id: int) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
     source = _own_source(request, access, source_id)
-    try:
-        source = services.busy_source_refresh(source=source)
-    except services.BusyImportFailed as exc:
-        messages.error(request, f"Refresh failed, your earlier busy time is kept. {exc.reason}")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Refreshed: {source.interval_count} busy intervals.")
+    _busy_import(
+        request,
+        lambda: services.busy_source_refresh(source=source),
+        failed="Refresh failed, your earlier busy time is kept.",
+        done=lambda s: f"Refreshed: {s.interval_count} busy intervals.",
+    )
     return _back(team_slug)
 
 

@@ -20,7 +20,6 @@ How it works, and why it is fast:
 from __future__ import annotations
 
 from .model import (
-    WINDOW_RANK,
     DayMetrics,
     MakerReport,
     MeetingSpec,
@@ -43,7 +42,9 @@ from .windows import (
     MAKER_FRIENDLY_WINDOWS,
     MAKER_TIME,
     WINDOW_LABEL,
+    WINDOW_ORDER,
     WINDOW_PHRASE,
+    WINDOW_TIER,
     Window,
     day_windows,
     is_meeting_day,
@@ -59,8 +60,9 @@ __all__ = [
     "MAKER_FRIENDLY_WINDOWS",
     "MAKER_TIME",
     "WINDOW_LABEL",
+    "WINDOW_ORDER",
     "WINDOW_PHRASE",
-    "WINDOW_RANK",
+    "WINDOW_TIER",
     "DayMetrics",
     "MakerReport",
     "MeetingSpec",

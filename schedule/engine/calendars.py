@@ -11,24 +11,19 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import (
-    WINDOW_RANK,
-    Person,
-    Policy,
+from .model import Person, Policy
+from .windows import (
+    MAKER_TIME,
+    OUTSIDE_PHRASE,
+    OUTSIDE_TIER,
+    WINDOW_PHRASE,
+    WINDOW_POSITION,
+    WINDOW_TIER,
+    day_windows_seconds,
+    is_working_day,
+    wall_time,
 )
-from .windows import AFTER_LUNCH, EARLY_MORNING, END_OF_DAY, MAKER_TIME
 from .zones import city_name
-
-# Rank used for "outside working hours" when comparing a meeting's current placement.
-OUTSIDE_RANK = 4
-
-_WINDOW_PHRASE = {
-    AFTER_LUNCH: "right after lunch",
-    EARLY_MORNING: "early morning",
-    END_OF_DAY: "at the end of the day",
-    MAKER_TIME: "in maker time",
-}
-
 
 # --------------------------------------------------------------------------------------------
 # Time helpers (integers: epoch seconds)
@@ -55,13 +50,8 @@ def utc_datetime(ts: int) -> datetime:
 
 
 def local_seconds(day: date, wall: time, zone: ZoneInfo, plus_minutes: int = 0) -> int:
-    """Local date + wall time (+ minutes of wall-clock time) -> epoch seconds.
-
-    Wall-clock arithmetic on purpose: the after-lunch window is 13:00-14:30 on the clock even on
-    a DST day. Nonexistent or ambiguous times resolve with fold=0 (the offset before the change).
-    """
-    naive = datetime.combine(day, wall) + timedelta(minutes=plus_minutes)
-    return math.floor(naive.replace(tzinfo=zone).timestamp())
+    """`wall_time` (wall-clock arithmetic, fold=0) as epoch seconds."""
+    return math.floor(wall_time(day, wall, zone, plus_minutes).timestamp())
 
 
 def zone_of(name: str) -> ZoneInfo:
@@ -121,25 +111,33 @@ def validate_policy(policy: Policy) -> None:
 class Day:
     """One local day of one person, in epoch seconds."""
 
-    __slots__ = ("free_ends", "free_starts", "maker_only", "windows", "working")
+    __slots__ = ("free_ends", "free_starts", "windows", "working")
 
     def __init__(
         self,
         working: list[tuple[int, int]],
         windows: list[tuple[str, int, int]],
-        maker_only: bool,
         free_starts: list[int],
         free_ends: list[int],
     ) -> None:
         self.working = working  # working hours minus lunch
-        self.windows = windows  # (kind, lo, hi), best kind first
-        self.maker_only = maker_only  # a meeting-free weekday
+        self.windows = windows  # (kind, lo, hi) in preference order; none on a meeting-free day
         self.free_starts = free_starts  # working minus busy, sorted
         self.free_ends = free_ends
 
 
+# One local day's working hours (minus lunch) and meeting windows, by (date, zone, workday
+# start, workday end, lunch start, lunch end): the same for everyone who shares a zone and hours.
+Frame = tuple[list[tuple[int, int]], list[tuple[str, int, int]]]
+Frames = dict[tuple[date, str, time, time, time, time], Frame]
+
+
 class Calendar:
-    """A person's merged busy time and lazily built local days."""
+    """A person's merged busy time and lazily built local days.
+
+    Calendars built for one call under one policy may share `frames`, so that a team mostly in
+    one zone works out each day's hours and windows once, not once per person.
+    """
 
     def __init__(
         self,
@@ -147,6 +145,7 @@ class Calendar:
         policy: Policy,
         busy: list[tuple[int, int]],
         meetings: list[tuple[int, int]],
+        frames: Frames | None = None,
     ) -> None:
         self.username = person.username
         self.zone_name = person.timezone
@@ -166,14 +165,21 @@ class Calendar:
         self.meeting_starts = {s for s, _ in meetings}
         self.meeting_start_by_end = {e: s for s, e in meetings}
         self._days: dict[date, Day] = {}
+        self._frames: Frames = {} if frames is None else frames
 
     @classmethod
-    def of(cls, person: Person, policy: Policy, *, with_busy: bool = True) -> Calendar:
+    def of(
+        cls,
+        person: Person,
+        policy: Policy,
+        *,
+        with_busy: bool = True,
+        frames: Frames | None = None,
+    ) -> Calendar:
         if not with_busy:
-            return cls(person, policy, [], [])
-        return cls(
-            person, policy, intervals_of(person.busy, person), intervals_of(person.meetings, person)
-        )
+            return cls(person, policy, [], [], frames)
+        busy = intervals_of(person.busy, person)
+        return cls(person, policy, busy, intervals_of(person.meetings, person), frames)
 
     # -- days ------------------------------------------------------------------------------
 
@@ -190,29 +196,12 @@ class Calendar:
         return self.day(self.local_date(ts))
 
     def _build_day(self, d: date) -> Day:
-        if d.weekday() >= 5:  # Saturday and Sunday are not working days
-            return Day([], [], False, [], [])
-        zone = self.zone
-        ws = local_seconds(d, self.workday_start, zone)
-        we = local_seconds(d, self.workday_end, zone)
-        ls = local_seconds(d, self.lunch_start, zone)
-        le = local_seconds(d, self.lunch_end, zone)
-        working = [(a, b) for a, b in ((ws, min(we, ls)), (max(ws, le), we)) if b > a]
-        if ls >= le:  # no lunch at all
-            working = [(ws, we)] if we > ws else []
-        maker_only = d.weekday() in self.policy.meeting_free_weekdays
-        windows: list[tuple[str, int, int]] = []
-        if not maker_only:
-            w = self.policy.window_minutes
-            raw = (
-                (AFTER_LUNCH, le, local_seconds(d, self.lunch_end, zone, w)),
-                (EARLY_MORNING, ws, local_seconds(d, self.workday_start, zone, w)),
-                (END_OF_DAY, local_seconds(d, self.workday_end, zone, -w), we),
-            )
-            # Clamped to working hours: a window never reaches past the workday.
-            windows = [
-                (k, max(lo, ws), min(hi, we)) for k, lo, hi in raw if min(hi, we) > max(lo, ws)
-            ]
+        hours = (self.workday_start, self.workday_end, self.lunch_start, self.lunch_end)
+        key = (d, self.zone_name, *hours)
+        frame = self._frames.get(key)
+        if frame is None:
+            frame = self._frames[key] = self._frame(d)
+        working, windows = frame
         free_starts: list[int] = []
         free_ends: list[int] = []
         starts, ends = self.busy_starts, self.busy_ends
@@ -229,7 +218,29 @@ class Calendar:
             if cur < b:
                 free_starts.append(cur)
                 free_ends.append(b)
-        return Day(working, windows, maker_only, free_starts, free_ends)
+        return Day(working, windows, free_starts, free_ends)
+
+    def _frame(self, d: date) -> Frame:
+        if not is_working_day(d):
+            return [], []
+        zone = self.zone
+        ws = local_seconds(d, self.workday_start, zone)
+        we = local_seconds(d, self.workday_end, zone)
+        ls = local_seconds(d, self.lunch_start, zone)
+        le = local_seconds(d, self.lunch_end, zone)
+        working = [(a, b) for a, b in ((ws, min(we, ls)), (max(ws, le), we)) if b > a]
+        if ls >= le:  # no lunch at all
+            working = [(ws, we)] if we > ws else []
+        windows = day_windows_seconds(
+            d,
+            zone,
+            workday_start=self.workday_start,
+            workday_end=self.workday_end,
+            lunch_end=self.lunch_end,
+            window_minutes=self.policy.window_minutes,
+            meeting_free_weekdays=self.policy.meeting_free_weekdays,
+        )
+        return working, windows
 
     # -- questions -------------------------------------------------------------------------
 
@@ -241,9 +252,8 @@ class Calendar:
         return sum(self.block(e - s) for s, e in zip(day.free_starts, day.free_ends, strict=True))
 
     def classify(self, day: Day, s: int, e: int) -> str:
-        """Window kind of [s, e], which the caller knows to be inside working hours."""
-        if day.maker_only:
-            return MAKER_TIME
+        """Window kind of [s, e], which the caller knows to be inside working hours: the first
+        window in preference order that holds it whole, else maker time."""
         for kind, lo, hi in day.windows:
             if lo <= s and e <= hi:
                 return kind
@@ -376,11 +386,10 @@ def windows_reason(pairs: Sequence[tuple[Calendar, str | None]]) -> str:
     groups: dict[str, list[str]] = {}
     for cal, kind in pairs:
         groups.setdefault(kind or "outside", []).append(f"{cal.username} ({cal.city})")
-    order = sorted(groups, key=lambda k: WINDOW_RANK.get(k, OUTSIDE_RANK))
-    parts = [
-        f"{_WINDOW_PHRASE.get(k, 'outside working hours')} for {join_words(groups[k])}"
-        for k in order
-    ]
+    order = sorted(
+        groups, key=lambda k: (WINDOW_TIER.get(k, OUTSIDE_TIER), WINDOW_POSITION.get(k, 0))
+    )
+    parts = [f"{WINDOW_PHRASE.get(k, OUTSIDE_PHRASE)} for {join_words(groups[k])}" for k in order]
     return join_words(parts)
 
 

@@ -5,15 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from .windows import (
-    AFTER_LUNCH,
-    EARLY_MORNING,
-    END_OF_DAY,
-    MAKER_TIME,
-)
-
-WINDOW_RANK: dict[str, int] = {AFTER_LUNCH: 0, EARLY_MORNING: 1, END_OF_DAY: 2, MAKER_TIME: 3}
-
 
 @dataclass(frozen=True)
 class Policy:
@@ -71,9 +62,10 @@ class Proposal:
     `windows` maps every attendee (required and optional) to the window the slot falls in for
     them; the value is None for an optional attendee for whom the slot is outside working hours
     or overlaps lunch. `score` lies in (0, 1000] and never increases down the ranked list; the
-    worst window sets the band (after_lunch (750, 1000], early_morning (500, 750], end_of_day
-    (250, 500], maker_time (0, 250]) and focus cost, batching and free optional attendees place
-    the slot inside it. Slots that differ only in time score the same.
+    worst required attendee's tier sets the band (after lunch and early morning (666.7, 1000],
+    end of day (333.3, 666.7], maker time (0, 333.3]) and focus cost, the preference order of
+    the windows, batching and free optional attendees place the slot inside it. Slots that
+    differ only in time score the same.
     """
 
     start: datetime
@@ -149,7 +141,8 @@ class DayMetrics:
 
 @dataclass(frozen=True)
 class PersonWeek:
-    """One person's Monday-Friday: `days` per local day, the other fields are week totals."""
+    """One person's working days of a week: `days` per local day, the other fields are week
+    totals."""
 
     username: str
     timezone: str
@@ -171,7 +164,7 @@ class PersonWeek:
 
 @dataclass(frozen=True)
 class MakerReport:
-    """Focus metrics for one ISO week (Monday-Friday).
+    """Focus metrics for the working days of one ISO week.
 
     people: per username, the person's days and week totals.
     days: team totals per date (sum over people of their local day with that date).

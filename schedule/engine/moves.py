@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, time, timedelta
 
 from .calendars import (
-    OUTSIDE_RANK,
     Calendar,
+    Frames,
     check_people,
     common_free,
     grid_starts,
@@ -24,12 +24,12 @@ from .calendars import (
     zone_of,
 )
 from .model import (
-    WINDOW_RANK,
     MeetingSpec,
     Move,
     Person,
     Policy,
 )
+from .windows import OUTSIDE_TIER, WINDOW_POSITION, WINDOW_TIER, is_working_day
 
 # --------------------------------------------------------------------------------------------
 # rebalance
@@ -50,16 +50,17 @@ def rebalance(
     Rules:
       * the meetings considered start in [week_start 00:00, +7 days) in `team_timezone`; a move
         keeps the duration and the day (in `team_timezone`): people plan around which day a
-        meeting is on, so only its time moves, on the grid, Monday to Friday, on every
-        attendee's working day, inside working hours and out of lunch;
+        meeting is on, so only its time moves, on the grid, on a working day (in
+        `team_timezone` and for every attendee), inside working hours and out of lunch;
       * `meetings` is authoritative: each one is counted once in its attendees' calendars
         (matched by exact (start, end) in Person.meetings, added when missing) and its own
         interval is taken out while its move is evaluated;
       * every attendee, required and optional, must be free at the new time (no conflicts), and
-        the worst window among required attendees must not get worse;
+        the worst tier among required attendees (the same tiers `propose` ranks by) must not
+        get worse;
       * gain = attendees' summed focus minutes after minus before; only gains > 0 are
-        suggested; best move per meeting: larger gain, better window, batched, nearer the old
-        time;
+        suggested; best move per meeting: larger gain, better tier, earlier in the windows'
+        preference order (after lunch before early morning), batched, nearer the old time;
       * greedy: the best move overall is accepted and applied to the calendars before the next
         is chosen, so the returned moves never conflict with each other when applied together;
         at most `limit` moves, sorted by focus_gain_minutes, largest first.
@@ -70,7 +71,6 @@ def rebalance(
         return []
     week_lo = local_seconds(week_start, time(0), zone)
     week_hi = local_seconds(week_start + timedelta(days=7), time(0), zone)
-    search_hi = local_seconds(week_start + timedelta(days=5), time(0), zone)
 
     busy: dict[str, list[tuple[int, int]]] = {}
     held: dict[str, list[tuple[int, int]]] = {}
@@ -93,6 +93,7 @@ def rebalance(
             else:
                 held[u].append(iv)
 
+    frames: Frames = {}  # every calendar below shares the policy
     pending = {idx for idx, (s, _e) in current.items() if week_lo <= s < week_hi}
     best: dict[int, tuple | None] = {}
     moves: list[Move] = []
@@ -100,10 +101,21 @@ def rebalance(
         for idx in pending:
             if idx not in best:
                 day = utc_datetime(current[idx][0]).astimezone(zone).date()
+                if not is_working_day(day):
+                    best[idx] = None
+                    continue
                 day_lo = max(week_lo, local_seconds(day, time(0), zone))
-                day_hi = min(search_hi, local_seconds(day + timedelta(days=1), time(0), zone))
+                day_hi = min(week_hi, local_seconds(day + timedelta(days=1), time(0), zone))
                 best[idx] = _best_move(
-                    meetings[idx], current[idx], people, busy, held, policy, day_lo, day_hi
+                    meetings[idx],
+                    current[idx],
+                    people,
+                    busy,
+                    held,
+                    policy,
+                    day_lo,
+                    day_hi,
+                    frames=frames,
                 )
         options = [(v, idx) for idx, v in best.items() if idx in pending and v is not None]
         if not options:
@@ -148,21 +160,24 @@ def _best_move(
     policy: Policy,
     lo: int,
     hi: int,
+    *,
+    frames: Frames,
 ) -> tuple[tuple, int, list[str]] | None:
-    """The best move for one meeting as ((-gain, rank, not adjacent, distance), start, reasons)."""
+    """The best move for one meeting as ((-gain, tier, preference, not adjacent, distance), start,
+    reasons)."""
     old_s, old_e = iv
     duration = old_e - old_s
 
     def without_self(u: str) -> Calendar:
         mine = list(held[u])
         mine.remove(iv)
-        return Calendar(people[u], policy, busy[u], mine)
+        return Calendar(people[u], policy, busy[u], mine, frames)
 
     req = [without_self(u) for u in m.required]
     opt = [without_self(u) for u in m.optional]
     everyone = req + opt
     old_kinds = [cal.window(old_s, old_e) for cal in req]
-    old_rank = max(OUTSIDE_RANK if k is None else WINDOW_RANK[k] for k in old_kinds)
+    old_tier = max(OUTSIDE_TIER if k is None else WINDOW_TIER[k] for k in old_kinds)
     old_costs = [cal.insertion_cost(old_s, old_e) for cal in everyone]
 
     found: tuple | None = None
@@ -171,10 +186,9 @@ def _best_move(
             if s == old_s:
                 continue
             e = s + duration
-            rank = max(
-                WINDOW_RANK[cal.classify(seg[2], s, e)] for cal, seg in zip(req, segs, strict=False)
-            )
-            if rank > old_rank:
+            kinds = [cal.classify(seg[2], s, e) for cal, seg in zip(req, segs, strict=False)]
+            tier = max(WINDOW_TIER[k] for k in kinds)
+            if tier > old_tier:
                 continue
             new_cost = sum(
                 cal.cost_in_segment(sa, sb, s, e)
@@ -184,7 +198,8 @@ def _best_move(
             if gain <= 0:
                 continue
             adjacent = any(e in cal.meeting_starts or s in cal.meeting_start_by_end for cal in req)
-            key = (-gain, rank, 0 if adjacent else 1, abs(s - old_s), s)
+            place = max(WINDOW_POSITION[k] for k in kinds)
+            key = (-gain, tier, place, 0 if adjacent else 1, abs(s - old_s), s)
             if found is None or key < found[0]:
                 found = (key, segs)
     if found is None:
@@ -201,11 +216,11 @@ def _best_move(
     reasons = [f"gives back {minutes_text(gain)} of focus time ({', '.join(per_person)})"]
     new_kinds = [cal.classify(seg[2], s, e) for cal, seg in zip(req, segs, strict=False)]
     where = windows_reason(list(zip(req, new_kinds, strict=True)))
-    if key[1] < old_rank:
+    if new_kinds == old_kinds:
+        reasons.append(f"stays {where}")
+    else:
         before = windows_reason(list(zip(req, old_kinds, strict=True)))
         reasons.append(f"{where}, instead of {before}")
-    else:
-        reasons.append(f"stays {where}")
-    if key[2] == 0:
+    if key[3] == 0:
         reasons.append("batched next to another meeting")
-    return key[:4], s, reasons
+    return key[:5], s, reasons

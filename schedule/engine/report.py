@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from .calendars import (
     Calendar,
+    Frames,
     intervals_of,
     validate_policy,
     zone_of,
@@ -18,7 +19,7 @@ from .model import (
     PersonWeek,
     Policy,
 )
-from .windows import MAKER_FRIENDLY_WINDOWS
+from .windows import MAKER_FRIENDLY_WINDOWS, is_working_day
 
 # --------------------------------------------------------------------------------------------
 # maker_report
@@ -28,7 +29,7 @@ from .windows import MAKER_FRIENDLY_WINDOWS
 def maker_report(
     people: Mapping[str, Person], week_start: date, policy: Policy, *, team_timezone: str
 ) -> MakerReport:
-    """Focus hours, meetings, maker-friendly meetings and interrupts for Monday-Friday of the
+    """Focus hours, meetings, maker-friendly meetings and interrupts for the working days of the
     week starting at `week_start` (a Monday in the team's zone).
 
     Rule: each person is measured on their own local days with those dates; a meeting belongs
@@ -40,10 +41,12 @@ def maker_report(
     zone_of(team_timezone)
     if week_start.weekday() != 0:
         raise ValueError(f"week_start must be a Monday, got {week_start:%A %Y-%m-%d}.")
-    dates = [week_start + timedelta(days=i) for i in range(5)]
+    week = (week_start + timedelta(days=i) for i in range(7))
+    dates = [d for d in week if is_working_day(d)]
     per_person: dict[str, PersonWeek] = {}
+    frames: Frames = {}
     for username, person in people.items():
-        cal = Calendar.of(person, policy)
+        cal = Calendar.of(person, policy, frames=frames)
         by_day: dict[date, list[tuple[int, int]]] = {}
         for s, e in intervals_of(person.meetings, person):
             by_day.setdefault(cal.local_date(s), []).append((s, e))

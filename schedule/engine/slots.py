@@ -9,6 +9,7 @@ from datetime import date, datetime
 from .calendars import (
     Calendar,
     Day,
+    Frames,
     check_people,
     common_free,
     focus_reason,
@@ -23,7 +24,6 @@ from .calendars import (
     windows_reason,
 )
 from .model import (
-    WINDOW_RANK,
     MeetingTooLong,
     Person,
     Policy,
@@ -31,7 +31,7 @@ from .model import (
     ProposalResult,
     SlotRequest,
 )
-from .windows import MAKER_TIME
+from .windows import MAKER_TIME, WINDOW_POSITION, WINDOW_TIER
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
@@ -44,10 +44,10 @@ _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"
 def window_of(start: datetime, end: datetime, person: Person, policy: Policy) -> str | None:
     """The window kind [start, end) falls in for `person`, on their local clock.
 
-    Rule: inside working hours and not touching lunch -> the best window that holds the whole
-    meeting (after_lunch, early_morning, end_of_day), else maker_time; meeting-free weekdays are
-    all maker_time. Outside working hours, over lunch or on a weekend -> None. Busy time is
-    ignored here (see `is_free`).
+    Rule: inside working hours and not touching lunch -> the first window in preference order
+    (after_lunch, early_morning, end_of_day) that holds the whole meeting, else maker_time;
+    meeting-free weekdays are all maker_time. Outside working hours, over lunch or on a weekend
+    -> None. Busy time is ignored here (see `is_free`).
     """
     require_aware(start, "start")
     require_aware(end, "end")
@@ -115,8 +115,9 @@ def size_warning(n: int, policy: Policy) -> str | None:
 
 @dataclass(slots=True)
 class _Candidate:
-    # SPEC order: worst window, focus cost, not adjacent, -optional free, start
-    key: tuple[int, int, int, int, int]
+    # The ranking: worst tier, focus cost, worst place in the preference order, not adjacent,
+    # -optional attendees free, start.
+    key: tuple[int, int, int, int, int, int]
     kinds: tuple[str, ...]  # per required attendee
     segments: tuple  # per required attendee: (a, b, day)
     opt: list[tuple[str, str | None, bool, int]]  # per optional: name, kind, free, focus cost
@@ -125,16 +126,19 @@ class _Candidate:
 def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) -> ProposalResult:
     """Ranked meeting slots for `request`.
 
-    Rules (SPEC section 2):
+    Rules:
       * a slot is a candidate only when every required attendee is free and inside working
         hours, not over lunch, on a working day; starts lie on the UTC `grid_minutes` grid
         between `earliest` and `latest - duration`;
       * maker time (no window for some required attendee) only with `allow_maker_time`, and then
         the proposal is flagged `interrupts_maker_time`;
-      * ranking, lexicographic: worst window among required attendees (after_lunch <
-        early_morning < end_of_day < maker_time), then smallest focus_cost_minutes, then adjacent
-        to an existing meeting of a required attendee, then more optional attendees free, then
-        earlier;
+      * ranking, lexicographic: the worst tier among required attendees (after lunch and early
+        morning form the preferred tier, end of day is the last resort, then maker time); then
+        the smallest focus_cost_minutes, so that inside a tier the slot that breaks the least
+        focus wins whichever preferred window it is in; then the worst required attendee's place
+        in the preference order (after lunch before early morning, on equal cost); then
+        adjacent to an existing meeting of a required attendee; then more optional attendees
+        free; then earlier;
       * diversity: at most one proposal per (local date of the first required attendee, tuple
         of required attendees' window kinds) is taken first, best first, so five 15-minute
         shifts of one slot never crowd out other days; if that gives fewer than `limit`, the
@@ -157,7 +161,7 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
     check_people(req.required, req.optional, people)
     preferred: frozenset[str] | None = None
     if req.preferred_windows is not None:
-        bad = [w for w in req.preferred_windows if w not in WINDOW_RANK]
+        bad = [w for w in req.preferred_windows if w not in WINDOW_TIER]
         if bad:
             raise ValueError(f"Unknown window kind(s): {', '.join(bad)}.")
         preferred = frozenset(req.preferred_windows)
@@ -167,8 +171,9 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
     if size:
         warnings.append(size)
 
-    req_cals = [Calendar.of(people[u], policy) for u in req.required]
-    opt_cals = [Calendar.of(people[u], policy) for u in req.optional]
+    frames: Frames = {}
+    req_cals = [Calendar.of(people[u], policy, frames=frames) for u in req.required]
+    opt_cals = [Calendar.of(people[u], policy, frames=frames) for u in req.optional]
     duration = req.duration_minutes * 60
     lo, hi = to_seconds_ceil(req.earliest), to_seconds(req.latest)
 
@@ -180,8 +185,8 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
             kinds = tuple(
                 cal.classify(seg[2], s, e) for cal, seg in zip(req_cals, segs, strict=True)
             )
-            worst = max(WINDOW_RANK[k] for k in kinds)
-            if worst == WINDOW_RANK[MAKER_TIME] and not req.allow_maker_time:
+            tier = max(WINDOW_TIER[k] for k in kinds)
+            if tier == WINDOW_TIER[MAKER_TIME] and not req.allow_maker_time:
                 skipped_maker += 1
                 continue
             if preferred is not None and not preferred.issuperset(kinds):
@@ -206,7 +211,8 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
                 cost += c
                 n_free += free
                 opt.append((cal.username, kind, free, c))
-            key = (worst, cost, 0 if adjacent else 1, -n_free, s)
+            place = max(WINDOW_POSITION[k] for k in kinds)
+            key = (tier, cost, place, 0 if adjacent else 1, -n_free, s)
             candidates.append(_Candidate(key, kinds, segs, opt))
 
     candidates.sort(key=lambda c: c.key)
@@ -261,18 +267,24 @@ def _nothing_found(req: SlotRequest, skipped_maker: int) -> str:
     )
 
 
-def _score(key: tuple[int, int, int, int, int], n_attendees: int, n_optional: int) -> float:
-    """1000 x (1 - position of (window, cost, adjacency, optional) in a mixed-radix order).
+_N_TIERS = len(set(WINDOW_TIER.values()))
 
-    Strictly decreasing along SPEC components 2-5; equal for slots that differ only in time.
+
+def _score(key: tuple[int, int, int, int, int, int], n_attendees: int, n_optional: int) -> float:
+    """1000 x (1 - position of (tier, cost, preference, adjacency, optional) in a mixed-radix
+    order): the worst tier sets the band, one equal third of (0, 1000] per tier.
+
+    Strictly decreasing along the ranking except the start time; equal for slots that differ
+    only in time.
     """
-    worst, cost, not_adjacent, neg_free, _start = key
+    tier, cost, place, not_adjacent, neg_free, _start = key
     cost_radix = 1440 * max(n_attendees, 1) + 1  # a day's minutes per attendee bounds the cost
+    place_radix = len(WINDOW_POSITION)
     opt_radix = n_optional + 1
-    index = ((worst * cost_radix + min(cost, cost_radix - 1)) * 2 + not_adjacent) * opt_radix + (
-        n_optional + neg_free
-    )
-    total = 4 * cost_radix * 2 * opt_radix
+    index = (
+        ((tier * cost_radix + min(cost, cost_radix - 1)) * place_radix + place) * 2 + not_adjacent
+    ) * opt_radix + (n_optional + neg_free)
+    total = _N_TIERS * cost_radix * place_radix * 2 * opt_radix
     return 1000.0 * (1 - index / total)
 
 

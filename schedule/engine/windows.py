@@ -16,6 +16,7 @@ before the change).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -29,6 +30,11 @@ MAKER_TIME = "maker_time"
 WINDOW_ORDER: tuple[str, ...] = (AFTER_LUNCH, EARLY_MORNING, END_OF_DAY)
 # Tiers, best first: 0 the preferred windows, 1 the last resort, 2 maker time.
 WINDOW_TIER: dict[str, int] = {AFTER_LUNCH: 0, EARLY_MORNING: 0, END_OF_DAY: 1, MAKER_TIME: 2}
+# Worse than any window: outside working hours, over lunch or on a day off. Only an existing
+# meeting can sit there (nothing is ever proposed there), so only rebalance compares with it.
+OUTSIDE_TIER = 3
+# Each kind's place in the preference order, maker time last: the tie-break inside a tier.
+WINDOW_POSITION: dict[str, int] = {kind: i for i, kind in enumerate((*WINDOW_ORDER, MAKER_TIME))}
 MAKER_FRIENDLY_WINDOWS: frozenset[str] = frozenset(WINDOW_ORDER)
 
 # How people read each kind, in a sentence ("a slot right after lunch") and as a label.
@@ -38,6 +44,7 @@ WINDOW_PHRASE: dict[str, str] = {
     END_OF_DAY: "at the end of the day",
     MAKER_TIME: "in maker time",
 }
+OUTSIDE_PHRASE = "outside working hours"
 WINDOW_LABEL: dict[str, str] = {
     AFTER_LUNCH: "after lunch",
     EARLY_MORNING: "early morning",
@@ -87,6 +94,44 @@ def day_windows(
     last `window_minutes` of the workday. Each is clamped to the workday, and a window that
     clamps to nothing is left out. None on a weekend or a meeting-free weekday.
     """
+    return [
+        Window(kind, start, end)
+        for kind, start, _, end, _ in _clamped_windows(
+            day, zone, workday_start, workday_end, lunch_end, window_minutes, meeting_free_weekdays
+        )
+    ]
+
+
+def day_windows_seconds(
+    day: date,
+    zone: tzinfo,
+    *,
+    workday_start: time,
+    workday_end: time,
+    lunch_end: time,
+    window_minutes: int,
+    meeting_free_weekdays: Collection[int] = (),
+) -> list[tuple[str, int, int]]:
+    """`day_windows` as (kind, start, end) in epoch seconds: the slot engine's arithmetic is on
+    integers, and this spares it converting every window back."""
+    return [
+        (kind, math.floor(start_at), math.floor(end_at))
+        for kind, _, start_at, _, end_at in _clamped_windows(
+            day, zone, workday_start, workday_end, lunch_end, window_minutes, meeting_free_weekdays
+        )
+    ]
+
+
+def _clamped_windows(
+    day: date,
+    zone: tzinfo,
+    workday_start: time,
+    workday_end: time,
+    lunch_end: time,
+    window_minutes: int,
+    meeting_free_weekdays: Collection[int],
+) -> list[tuple[str, datetime, float, datetime, float]]:
+    """(kind, start, start as a timestamp, end, end as a timestamp) for `day_windows`."""
     if not is_meeting_day(day, meeting_free_weekdays):
         return []
     ws = wall_time(day, workday_start, zone)
@@ -101,11 +146,14 @@ def day_windows(
         (END_OF_DAY, wall_time(day, workday_end, zone, -window_minutes), we),
     )
     # Compared as instants: aware datetimes in one zone compare by wall time, which a DST day
-    # would get wrong by an hour.
+    # would get wrong by an hour. Each instant is computed once: this runs for every person's
+    # every day of a proposal's range.
+    ws_at, we_at = ws.timestamp(), we.timestamp()
     windows = []
     for kind, lo, hi in raw:
-        start = lo if lo.timestamp() >= ws.timestamp() else ws
-        end = hi if hi.timestamp() <= we.timestamp() else we
-        if end.timestamp() > start.timestamp():
-            windows.append(Window(kind, start, end))
+        lo_at, hi_at = lo.timestamp(), hi.timestamp()
+        start, start_at = (lo, lo_at) if lo_at >= ws_at else (ws, ws_at)
+        end, end_at = (hi, hi_at) if hi_at <= we_at else (we, we_at)
+        if end_at > start_at:
+            windows.append((kind, start, start_at, end, end_at))
     return windows

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
@@ -110,22 +111,51 @@ def three_megabytes() -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Drip:
+    """A hostile server: `body` one byte every `every` seconds; from the status line on when
+    `headers_too`, so nothing useful ever arrives before the client gives up."""
+
+    body: bytes
+    every: float
+    headers_too: bool = False
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+    status: int = 302
+
+
 class CalendarServer:
-    """A calendar server on 127.0.0.1 in a thread; `routes` maps a path to (status, body)
-    or to a number of seconds to stall before answering."""
+    """A calendar server on 127.0.0.1 in a thread. `routes` maps a path to (status, body), a
+    number of seconds to stall before answering, a Drip or a Redirect; `hits` lists the paths
+    requested, so a test can show a refused fetch never reached the server."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, bytes] | float] = {}
-        routes = self.routes
+        self.routes: dict[str, tuple[int, bytes] | float | Drip | Redirect] = {}
+        self.hits: list[str] = []
+        self.stopping = threading.Event()
+        routes, hits, stopping = self.routes, self.hits, self.stopping
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                hits.append(self.path)
                 route = routes.get(self.path, (404, b"not found"))
-                if isinstance(route, float):
-                    threading.Event().wait(route)
-                    route = (200, b"")
-                status, body = route
                 try:
+                    if isinstance(route, Drip):
+                        self._drip(route)
+                        return
+                    if isinstance(route, Redirect):
+                        self.send_response(route.status)
+                        self.send_header("Location", route.location)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    if isinstance(route, float):
+                        stopping.wait(route)
+                        route = (200, b"")
+                    status, body = route
                     self.send_response(status)
                     self.send_header("Content-Type", "text/calendar")
                     self.send_header("Content-Length", str(len(body)))
@@ -133,6 +163,20 @@ class CalendarServer:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def _drip(self, drip: Drip) -> None:
+                head = (
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+                    f"Content-Length: {len(drip.body)}\r\n\r\n"
+                ).encode()
+                if not drip.headers_too:
+                    self.wfile.write(head)
+                    head = b""
+                for byte in head + drip.body:
+                    if stopping.wait(drip.every):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -156,6 +200,7 @@ def calendar_server() -> Iterator[CalendarServer]:
     try:
         yield server
     finally:
+        server.stopping.set()
         server.server.shutdown()
         server.server.server_close()
 

@@ -394,8 +394,9 @@ def test_upload_then_a_bad_upload_keeps_the_intervals(people: TeamPeople, as_use
     ):
         response = post_file(client, bad)
         assert response.status_code == 400, response.content
-        assert reason in response.json()["detail"]
-        assert response.json()["code"] == "busy_import_failed"
+        # The same 400 shape as any validation error: the field's list of sentences.
+        assert list(response.json()) == ["file"]
+        assert reason in response.json()["file"][0]
         assert BusyInterval.objects.filter(user=people.member).count() == 1
     listed = client.get(f"{BASE}/busy-sources/").json()
     assert listed["count"] == 1
@@ -415,7 +416,7 @@ def test_realistic_exports_import(people: TeamPeople, as_user, name):
 
 
 def test_busy_source_by_url_and_refresh(people: TeamPeople, as_user, settings):
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     client = as_user(people.member)
     with calendar_server() as server:
         server.routes["/c.ics"] = (200, ics((at(1, "10:00"), at(1, "11:00"), "x")))
@@ -426,15 +427,15 @@ def test_busy_source_by_url_and_refresh(people: TeamPeople, as_user, settings):
         server.routes["/c.ics"] = (200, b"garbage")
         refreshed = client.post(f"{BASE}/busy-sources/{source_id}/refresh/")
         assert refreshed.status_code == 400
-        assert "not an iCalendar file" in refreshed.json()["detail"]
+        assert "not an iCalendar file" in refreshed.json()["url"][0]
         assert BusyInterval.objects.filter(source_id=source_id).count() == 1
     unreachable = client.post(f"{BASE}/busy-sources/", {"url": closed_port_url()})
     assert unreachable.status_code == 400
-    assert "Could not reach" in unreachable.json()["detail"]
+    assert "Could not reach" in unreachable.json()["url"][0]
     for bad in ("ftp://example.com/x.ics", "", "not a url"):
         assert client.post(f"{BASE}/busy-sources/", {"url": bad}).status_code == 400
     empty = client.post(f"{BASE}/busy-sources/", {})
-    assert empty.status_code == 400 and "file" in empty.json()["detail"]
+    assert empty.status_code == 400 and "`url`" in empty.json()["file"][0]
 
 
 def test_busy_sources_are_private_to_their_owner(people: TeamPeople, as_user):

@@ -21,12 +21,12 @@ from schedule.engine import (
     EARLY_MORNING,
     END_OF_DAY,
     MAKER_TIME,
-    WINDOW_RANK,
     MeetingSpec,
     MeetingTooLong,
     Person,
     Policy,
     SlotRequest,
+    day_windows,
     focus_blocks,
     is_free,
     maker_report,
@@ -34,6 +34,7 @@ from schedule.engine import (
     rebalance,
     window_of,
 )
+from schedule.engine.windows import day_windows_seconds
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -87,6 +88,35 @@ def test_thirty_minutes_fit_after_lunch_from_1300_to_1400_but_1415_is_maker_time
     assert window_of(paris(WED, 8, 45), paris(WED, 9, 15), alice, POLICY) is None
     saturday = date(2026, 3, 7)
     assert window_of(paris(saturday, 13), paris(saturday, 13, 30), alice, POLICY) is None
+
+
+def test_day_windows_keep_the_wall_clock_on_a_dst_day_and_skip_days_off():
+    hours = {
+        "workday_start": time(9),
+        "workday_end": time(18),
+        "lunch_end": time(13),
+        "window_minutes": 90,
+    }
+    dst_monday = date(2026, 3, 30)  # the first working day of Paris summer time
+    windows = day_windows(dst_monday, PARIS, **hours)
+    assert [(w.kind, w.start.time(), w.end.time()) for w in windows] == [
+        (AFTER_LUNCH, time(13), time(14, 30)),
+        (EARLY_MORNING, time(9), time(10, 30)),
+        (END_OF_DAY, time(16, 30), time(18)),
+    ]
+    assert windows[0].start.utcoffset() == timedelta(hours=2)
+    # The engine reads the same windows as epoch seconds.
+    assert day_windows_seconds(dst_monday, PARIS, **hours) == [
+        (w.kind, int(w.start.timestamp()), int(w.end.timestamp())) for w in windows
+    ]
+    assert day_windows(date(2026, 3, 28), PARIS, **hours) == []  # a Saturday
+    assert day_windows(dst_monday, PARIS, meeting_free_weekdays={0}, **hours) == []
+    # A short day clamps every window to the workday; one that clamps to nothing is left out.
+    short = {**hours, "workday_end": time(10), "window_minutes": 120}
+    assert [(w.kind, w.start.time(), w.end.time()) for w in day_windows(WED, PARIS, **short)] == [
+        (EARLY_MORNING, time(9), time(10)),
+        (END_OF_DAY, time(9), time(10)),
+    ]
 
 
 def test_the_same_instant_is_a_different_window_in_each_zone():
@@ -354,6 +384,105 @@ def test_focus_cost_sums_attendees_and_sees_busy_time():
     ]
 
 
+def test_early_morning_that_breaks_less_focus_beats_after_lunch():
+    # Busy 10:00-12:00: 9:00-10:00 is too short to be a focus block, so a 9:00 meeting costs
+    # nothing, while 13:00 trims the 5 h afternoon block by 30 minutes.
+    alice = Person("alice", "Europe/Paris", busy=((paris(WED, 10), paris(WED, 12)),))
+    req = request(required=("alice",), earliest=paris(WED, 0), latest=paris(WED, 23), limit=3)
+    proposals = propose(req, people_of(alice), POLICY).proposals
+    assert [(p.start, p.windows["alice"], p.focus_cost_minutes) for p in proposals] == [
+        (paris(WED, 9), EARLY_MORNING, 0),
+        (paris(WED, 13), AFTER_LUNCH, 30),
+        (paris(WED, 17, 30), END_OF_DAY, 30),
+    ]
+    assert proposals[0].score > proposals[1].score > proposals[2].score
+
+
+def test_at_equal_focus_cost_after_lunch_comes_first_and_end_of_day_last():
+    alice = Person("alice", "Europe/Paris")
+    req = request(required=("alice",), earliest=paris(WED, 0), latest=paris(WED, 23), limit=3)
+    proposals = propose(req, people_of(alice), POLICY).proposals
+    # 13:00, 9:00 and 17:30 each trim a focus block by the meeting's 30 minutes.
+    assert [(p.start, p.windows["alice"], p.focus_cost_minutes) for p in proposals] == [
+        (paris(WED, 13), AFTER_LUNCH, 30),
+        (paris(WED, 9), EARLY_MORNING, 30),
+        (paris(WED, 17, 30), END_OF_DAY, 30),
+    ]
+    assert proposals[0].score > proposals[1].score > proposals[2].score
+
+
+def test_end_of_day_is_the_last_resort_even_when_it_costs_nothing():
+    # Busy 15:00-16:30: 16:30-18:00 is too short to be a focus block, so 16:30 costs nothing;
+    # 9:00 costs 30 and 13:00 costs 120 (13:00-15:00 stops being a block). Both come first.
+    alice = Person("alice", "Europe/Paris", busy=((paris(WED, 15), paris(WED, 16, 30)),))
+    req = request(required=("alice",), earliest=paris(WED, 0), latest=paris(WED, 23), limit=3)
+    proposals = propose(req, people_of(alice), POLICY).proposals
+    assert [(p.start, p.windows["alice"], p.focus_cost_minutes) for p in proposals] == [
+        (paris(WED, 9), EARLY_MORNING, 30),
+        (paris(WED, 13), AFTER_LUNCH, 120),
+        (paris(WED, 16, 30), END_OF_DAY, 0),
+    ]
+    # With both preferred windows taken, the end of the day is what is left.
+    alice = replace(
+        alice,
+        busy=(
+            *alice.busy,
+            (paris(WED, 9), paris(WED, 10, 30)),
+            (paris(WED, 13), paris(WED, 14, 30)),
+        ),
+    )
+    best = propose(req, people_of(alice), POLICY).proposals[0]
+    assert (best.start, best.windows["alice"]) == (paris(WED, 16, 30), END_OF_DAY)
+
+
+@st.composite
+def busy_days(draw):
+    """One to three people in Paris with random busy time on one Wednesday."""
+    people = {}
+    for i in range(draw(st.integers(1, 3))):
+        busy = []
+        for _ in range(draw(st.integers(0, 6))):
+            start = paris(WED, 9) + timedelta(minutes=15 * draw(st.integers(0, 35)))
+            busy.append((start, start + timedelta(minutes=15 * draw(st.integers(1, 12)))))
+        people[f"p{i}"] = Person(f"p{i}", "Europe/Paris", busy=tuple(busy))
+    return people, draw(st.sampled_from([15, 30, 60]))
+
+
+@settings(deadline=None, max_examples=150)
+@given(busy_days())
+def test_the_best_slot_follows_the_tiers_then_focus_cost_then_after_lunch(case):
+    people, minutes = case
+    req = request(
+        duration_minutes=minutes,
+        required=tuple(people),
+        earliest=paris(WED, 0),
+        latest=paris(WED, 23),
+        limit=1000,  # every slot outside maker time
+    )
+    proposals = propose(req, people, POLICY).proposals
+    if not proposals:
+        return
+    best = proposals[0]
+
+    def tier(p) -> int:
+        return max(ORACLE_TIER[oracle_kind(p.start, p.end, people[u], POLICY)] for u in people)
+
+    preferred = [p for p in proposals if tier(p) == 0]
+    if preferred:
+        # An end-of-day slot is proposed first only when no preferred slot exists.
+        assert tier(best) == 0
+        cheapest = min(p.focus_cost_minutes for p in preferred)
+        assert best.focus_cost_minutes == cheapest
+        kinds_at_cheapest = {
+            frozenset(p.windows.values()) for p in preferred if p.focus_cost_minutes == cheapest
+        }
+        if frozenset({AFTER_LUNCH}) in kinds_at_cheapest:
+            assert set(best.windows.values()) == {AFTER_LUNCH}
+    else:
+        assert set(best.windows.values()) == {END_OF_DAY}
+        assert best.focus_cost_minutes == min(p.focus_cost_minutes for p in proposals)
+
+
 def test_best_slot_is_after_lunch_and_proposals_spread_over_days():
     alice = Person("alice", "Europe/Paris")
     monday = date(2026, 3, 2)
@@ -554,7 +683,7 @@ def test_rebalance_batches_meetings_greedily_and_gains_exactly_what_it_says():
     assert rebalance({"alice": calm}, [good], mon, POLICY, team_timezone="Europe/Paris") == []
 
 
-def test_rebalance_never_makes_the_window_worse_and_respects_busy_time():
+def test_rebalance_never_makes_the_tier_worse_and_respects_busy_time():
     mon = date(2026, 3, 2)
     wed, thu = mon + timedelta(days=2), mon + timedelta(days=3)
     # After lunch at 14:00: it costs alice 90 (13:00-14:00 falls below 2 h) and bob 30.
@@ -565,8 +694,21 @@ def test_rebalance_never_makes_the_window_worse_and_respects_busy_time():
         for i in (0, 1, 3, 4)
     ]
     bob = Person("bob", "Europe/Paris", busy=tuple(bob_busy), meetings=((m.start, m.end),))
-    # 9:00 would give 60 back, but early morning is worse than after lunch: no move.
-    assert rebalance(people_of(alice, bob), [m], mon, POLICY, team_timezone="Europe/Paris") == []
+    # Early morning is the same tier as after lunch: 9:00 costs each of them 30, 60 back.
+    (to_morning,) = rebalance(people_of(alice, bob), [m], mon, POLICY, team_timezone="Europe/Paris")
+    assert (to_morning.new_start, to_morning.focus_gain_minutes) == (paris(wed, 9), 60)
+    assert to_morning.reasons[1] == (
+        "early morning for alice (Paris) and bob (Paris), "
+        "instead of right after lunch for alice (Paris) and bob (Paris)"
+    )
+    # With bob busy all early morning, 17:30 (end of day) would still give 60 back and 11:30
+    # (maker time) 90, but both are a worse tier than after lunch: no move.
+    bob_busy.append((paris(wed, 9), paris(wed, 10, 30)))
+    morning_bob = replace(bob, busy=tuple(bob_busy))
+    assert (
+        rebalance(people_of(alice, morning_bob), [m], mon, POLICY, team_timezone="Europe/Paris")
+        == []
+    )
 
     bob_free_thursday = Person(
         "bob",
@@ -670,14 +812,29 @@ def oracle_focus(person: Person, day: date, policy: Policy, extra=()) -> int:
     return total
 
 
-def oracle_key(p, req: SlotRequest, people, policy) -> tuple:
-    worst = max(WINDOW_RANK[oracle_kind(p.start, p.end, people[u], policy)] for u in req.required)
+# The ranking as the source words it, written out here rather than imported: "either right
+# after lunch or early in the morning" is one tier, "near the end of the day if nothing else
+# works" the next, maker time last. Inside a tier focus cost decides before after lunch is
+# preferred to early morning.
+ORACLE_TIER = {AFTER_LUNCH: 0, EARLY_MORNING: 0, END_OF_DAY: 1, MAKER_TIME: 2}
+ORACLE_PREFERENCE = {AFTER_LUNCH: 0, EARLY_MORNING: 1, END_OF_DAY: 2, MAKER_TIME: 3}
+
+
+def ranking_key(kinds, cost: int, adjacent: bool, free_optional: int, start) -> tuple:
     return (
-        worst,
-        p.focus_cost_minutes,
-        0 if is_adjacent(p, req, people) else 1,
-        -len(p.optional_free),
-        p.start,
+        max(ORACLE_TIER[k] for k in kinds),
+        cost,
+        max(ORACLE_PREFERENCE[k] for k in kinds),
+        0 if adjacent else 1,
+        -free_optional,
+        start,
+    )
+
+
+def oracle_key(p, req: SlotRequest, people, policy) -> tuple:
+    kinds = [oracle_kind(p.start, p.end, people[u], policy) for u in req.required]
+    return ranking_key(
+        kinds, p.focus_cost_minutes, is_adjacent(p, req, people), len(p.optional_free), p.start
     )
 
 
@@ -719,7 +876,7 @@ def oracle_candidates(req: SlotRequest, people, policy) -> list[tuple]:
             adjacent = any(
                 me == s or ms == e for u in req.required for ms, me in people[u].meetings
             )
-            key = (max(WINDOW_RANK[k] for k in kinds), cost, 0 if adjacent else 1, -free_opt, s)
+            key = ranking_key(kinds, cost, adjacent, free_opt, s)
             first_zone = ZoneInfo(people[req.required[0]].timezone)
             keys.append((key, (s.astimezone(first_zone).date(), tuple(kinds))))
         s += step
@@ -848,10 +1005,11 @@ def test_proposals_are_valid_ranked_and_optimal(scenario):
     assert keys == sorted(keys)
     scores = [p.score for p in proposals]
     assert scores == sorted(scores, reverse=True)
+    band = 1000 / 3  # one band per tier
     for p, key in zip(proposals, keys, strict=True):
-        assert 1000 - 250 * (key[0] + 1) < p.score <= 1000 - 250 * key[0]
+        assert 1000 - band * (key[0] + 1) < p.score <= 1000 - band * key[0]
     for a, b, ka, kb in zip(proposals, proposals[1:], keys, keys[1:], strict=False):
-        assert (a.score == b.score) == (ka[:4] == kb[:4])  # strict in SPEC components 2-5
+        assert (a.score == b.score) == (ka[:-1] == kb[:-1])  # strict in all but the start
 
     every = oracle_candidates(req, people, policy)
     by_start = {key[-1]: key for key, _group in every}

@@ -3,7 +3,7 @@ size, sequence and cancellation; policy updates; busy-time import that never los
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -135,18 +135,40 @@ def test_outside_working_hours_and_over_lunch_need_the_override(people: TeamPeop
         assert caught.value.extra["people"] == {"member": "outside_working_hours"}
 
 
+# Fixed weeks, not the real clock's next one: New York and Paris are six hours apart most of
+# the year but five in the weeks between the US and the European clock changes.
+IN_STEP = date(2026, 1, 12)  # a Monday: EST and CET, six hours apart
+OUT_OF_STEP = date(2026, 3, 9)  # the US moved to EDT on 8 March, Europe waits until the 29th
+
+
 def test_maker_time_is_judged_in_each_attendees_own_zone(people: TeamPeople):
     # 13:00 Paris is after lunch for the member, 07:00 in New York: before the lead's day.
     profile_update(user=people.lead, timezone="America/New_York", fields={"timezone"})
     with pytest.raises(RuleViolation) as caught:
-        book(people, at(1, "13:00"), at(1, "13:30"), people.member, people.lead)
+        book(
+            people,
+            at(1, "13:00", monday=IN_STEP),
+            at(1, "13:30", monday=IN_STEP),
+            people.member,
+            people.lead,
+        )
     assert caught.value.extra["people"] == {"lead": "outside_working_hours"}
     assert "New York time" in caught.value.message
     # 09:00 New York is early morning for the lead and 15:00 in Paris: maker time for member.
-    start = at(1, "09:00", NEW_YORK)
+    start = at(1, "09:00", NEW_YORK, monday=IN_STEP)
     with pytest.raises(RuleViolation) as caught:
         book(people, start, start + timedelta(minutes=30), people.member, people.lead)
     assert caught.value.extra["people"] == {"member": "maker_time"}
+
+
+def test_the_same_new_york_time_fits_both_when_the_clocks_are_out_of_step(people: TeamPeople):
+    # In March 09:00 New York is 14:00 Paris: early morning for the lead, after lunch for the
+    # member. Each zone's own offset on that day decides, not a fixed difference.
+    profile_update(user=people.lead, timezone="America/New_York", fields={"timezone"})
+    start = at(1, "09:00", NEW_YORK, monday=OUT_OF_STEP)
+    booking = book(people, start, start + timedelta(minutes=30), people.member, people.lead)
+    assert booking.meeting.start == at(1, "14:00", monday=OUT_OF_STEP)
+    assert not booking.meeting.forced_into_maker_time
 
 
 def test_a_personal_workday_override_counts(people: TeamPeople):
@@ -398,7 +420,7 @@ def test_only_members_import(people: TeamPeople):
 
 @pytest.fixture
 def local_urls(settings):  # type: ignore[no-untyped-def]
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 
 
 def test_url_source_imports_refreshes_and_keeps_data_on_failure(people: TeamPeople, local_urls):
@@ -444,7 +466,7 @@ def test_adding_a_url_that_fails_stores_nothing(people: TeamPeople, local_urls):
 
 
 def test_a_stalled_server_times_out(people: TeamPeople, local_urls, monkeypatch):
-    monkeypatch.setattr(services, "FETCH_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(services, "DOWNLOAD_DEADLINE_SECONDS", 0.3)
     with calendar_server() as server:
         server.routes["/slow.ics"] = 2.0
         with pytest.raises(services.BusyImportFailed) as caught:
@@ -464,7 +486,7 @@ def test_webcal_is_fetched_over_https_and_other_schemes_are_refused():
 
 
 def test_private_addresses_are_refused_by_default(people: TeamPeople, settings):
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = False
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = []
     for url in ("http://127.0.0.1:9/cal.ics", "http://169.254.169.254/latest/meta-data"):
         with pytest.raises(services.BusyImportFailed) as caught:
             services.busy_source_add_url(team=people.team, user=people.member, url=url)
@@ -548,13 +570,13 @@ def test_people_get_the_team_policy_unless_they_override(people: TeamPeople):
 def test_fetch_refuses_non_web_schemes_whatever_stored_them(settings, url):
     """The scheme is checked where the fetch happens, not only where a URL is added: a
     source edited in the admin or restored from a backup must not read local files."""
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     with pytest.raises(services.BusyImportFailed, match="http://, https:// or webcal://"):
         services.fetch_calendar(url)
 
 
 def test_refresh_of_a_stored_file_url_keeps_the_data_and_says_why(db, people: TeamPeople, settings):
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     source = BusySource.objects.create(
         team=people.team, user=people.member, kind="url", url="file:///etc/hostname"
     )

@@ -265,7 +265,7 @@ def test_busy_upload_page_keeps_old_data_on_a_bad_file(people: TeamPeople, membe
 
 
 def test_busy_url_errors_are_messages(member_client, settings):
-    settings.FOCUSBOARD_ALLOW_PRIVATE_CALENDAR_URLS = True
+    settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     from .support import closed_port_url
 
     for url, text in (
