@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from core.wall import register_wall_panel, unregister_wall_panel
 from milestones import selectors, services
 from milestones.models import QuarterlyReview
 from milestones.periods import add_months
-from teams.models import Role
+from teams.models import Role, Team
 from tests.factories import MembershipFactory, TeamFactory
 
 from .conftest import ConsoleLog, login
+from .test_wall import DUMMY_PANELS, DUMMY_TEMPLATES, MEASURE, long_title_wall
 
 
 @pytest.fixture
@@ -125,4 +129,79 @@ def test_updating_a_value_redraws_the_criteria_in_place(
     expect(page.locator(".criterion", has_text="NDCG@10").locator("svg.spark")).to_have_count(1)
     expect(page.locator(".criterion", has_text="NDCG@10")).to_contain_text("sam")
     assert page.evaluate("window.__noReload === true")
+    assert console.errors == [], console.errors
+
+
+@pytest.fixture
+def alarm_and_milestones(settings, tmp_path: Path) -> Iterator[None]:
+    """The wall test's stand-ins for the apps not built yet (a tripwire alarm, the next
+    milestones); the target panel is this app's own, so its stand-in is left out."""
+    for name, text in DUMMY_TEMPLATES.items():
+        (tmp_path / name).write_text(text)
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+    panels = [panel for panel in DUMMY_PANELS if panel.name != "test-target"]
+    for panel in panels:
+        register_wall_panel(panel)
+    yield
+    for panel in panels:
+        unregister_wall_panel(panel.name)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
+def test_the_vision_panel_fits_beside_a_full_board_of_five(
+    live_server,
+    browser: Browser,
+    console: ConsoleLog,
+    alarm_and_milestones,
+    tmp_path: Path,
+    width: int,
+    height: int,
+):
+    address = long_title_wall(5)
+    team = Team.objects.get(slug="ml")
+    lena = team.memberships.get().user
+    vision = services.vision_create(
+        team=team,
+        actor=lena,
+        title="Rankings our users trust",
+        problem="Users scroll past our top results.",
+        starts_on=add_months(selectors.team_today(team), -4),
+    )
+    for n in range(5):  # five criteria with names longer than the wall shows
+        services.criterion_add(
+            vision=vision,
+            actor=lena,
+            metric=f"Offline NDCG@10 on country slice {n}",
+            comparator=">=",
+            target_value=1,
+            current_value=n % 2,
+        )
+    services.target_create(
+        vision=vision,
+        actor=lena,
+        period=2,
+        text="A calibrated click model serves 10% of traffic in two countries, with the shadow "
+        "baseline alarming on the wall screen",
+    )
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.on("console", console.record)
+    page.goto(live_server.url + address)
+    expect(page.locator(".wall-card")).to_have_count(5)
+    panel = page.locator(".wall-vision")
+    expect(panel).to_contain_text("Target for these three months")
+    expect(panel).to_contain_text("days left in period 2")
+    expect(panel.locator(".wall-mark.met")).to_have_count(2)
+    expect(panel.locator(".wall-mark.unmet")).to_have_count(3)
+    for shown in (".wall-maker", ".wall-alert", ".wall-panel-list li >> nth=2", ".wall-footer"):
+        expect(page.locator(shown)).to_be_visible()
+    page.screenshot(path=str(tmp_path / f"wall-vision-{width}x{height}.png"))
+    seen = page.evaluate(MEASURE)
+    context.close()
+    assert seen["out"] == [], seen["out"]
+    assert seen["cut"] == [], seen["cut"]
+    assert seen["scroll"] == seen["window"] == [width, height]
+    assert min(seen["titles"]) >= 28 * height / 1080 - 0.01, seen["titles"]
     assert console.errors == [], console.errors
