@@ -484,8 +484,6 @@ class CriterionViewSet(
             actor=None if token else request_user(request),
             token=token,
         )
-        if token is not None:
-            token.mark_used()
         return Response(self.get_serializer(self.get_queryset().get(pk=criterion.pk)).data)
 
 

@@ -254,6 +254,8 @@ def criterion_update_value(
     if criterion.current_value != value:
         _record_value(criterion, value, actor=actor, token=token)
         _follow_criteria(vision, actor)
+    if token is not None:
+        token.mark_used()  # "last posted" on the vision page, even when nothing changed
     return criterion
 
 
