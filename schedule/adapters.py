@@ -6,7 +6,7 @@ needs (a person's own overrides, else the team's policy)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
@@ -43,14 +43,7 @@ _A_MEETING_DAY = date(2000, 1, 3)
 
 def policy_windows(policy: MakerPolicy) -> list[tuple[str, time, time]]:
     """The team policy's meeting windows as times of day, best first (the policy page)."""
-    windows = engine.day_windows(
-        _A_MEETING_DAY,
-        UTC,
-        workday_start=policy.workday_start,
-        workday_end=policy.workday_end,
-        lunch_end=policy.lunch_end,
-        window_minutes=policy.window_minutes,
-    )
+    windows = windows_on(_A_MEETING_DAY, UTC, team_hours(policy), policy, meeting_free=False)
     return [(w.kind, w.start.time(), w.end.time()) for w in windows]
 
 
@@ -75,6 +68,26 @@ class Hours:
     workday_end: time
     lunch_start: time
     lunch_end: time
+
+
+def team_hours(policy: MakerPolicy) -> Hours:
+    return Hours(policy.workday_start, policy.workday_end, policy.lunch_start, policy.lunch_end)
+
+
+def windows_on(
+    day: date, zone: tzinfo, hours: Hours, policy: MakerPolicy, *, meeting_free: bool = True
+) -> list[engine.Window]:
+    """The meeting windows of `day` for these hours under the team's policy (none on a
+    meeting-free weekday unless `meeting_free` is False)."""
+    return engine.day_windows(
+        day,
+        zone,
+        workday_start=hours.workday_start,
+        workday_end=hours.workday_end,
+        lunch_end=hours.lunch_end,
+        window_minutes=policy.window_minutes,
+        meeting_free_weekdays=(policy.meeting_free_weekdays or ()) if meeting_free else (),
+    )
 
 
 def person_hours(user: User, policy: MakerPolicy) -> Hours:

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import TRANSP, Calendar, Event
 
+from .engine.windows import is_working_day
+
 PRODID = "-//Focusboard//Demo calendars 1.0//EN"
 UID_DOMAIN = "demo.focusboard.invalid"
 
@@ -76,7 +78,7 @@ def demo_calendar_ics(
     workdays = [
         start + timedelta(days=offset)
         for offset in range((end - start).days)
-        if (start + timedelta(days=offset)).weekday() < 5
+        if is_working_day(start + timedelta(days=offset))
     ]
     slug = re.sub(r"[^a-z0-9]+", "-", username.lower()).strip("-") or "someone"
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from teams.models import Membership
 
 from . import engine
-from .adapters import person_hours, person_timezone
+from .adapters import person_hours, person_timezone, windows_on
 from .models import Meeting, MeetingAttendee
 from .selectors import TeamCalendar, local_times_line
 
@@ -264,16 +264,7 @@ def _row(
         )
         city = engine.city_name(person.timezone)
         out.add("wk-work", ws, we, col, f"{username} works {_hm(ws)}-{_hm(we)} {city} time")
-        windows = engine.day_windows(
-            day,
-            zone,
-            workday_start=hours.workday_start,
-            workday_end=hours.workday_end,
-            lunch_end=hours.lunch_end,
-            window_minutes=policy.window_minutes,
-            meeting_free_weekdays=policy.meeting_free_weekdays or (),
-        )
-        for window in windows:
+        for window in windows_on(day, zone, hours, policy):
             a, b = window.start, window.end
             out.add(
                 f"wk-window wk-{window.kind}",

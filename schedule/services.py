@@ -22,6 +22,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.fetch import FetchError, FetchTooLarge, fetch
 from core.rules import RuleCode, RuleViolation
 from teams.models import Membership, Team
 from teams.services import lock_team
@@ -29,7 +30,6 @@ from teams.services import lock_team
 from . import engine
 from .adapters import engine_person, engine_policy, meeting_too_long, person_timezone
 from .attendees import resolve_attendees
-from .fetch import FetchError, FetchTooLarge, fetch
 from .ical.read import MAX_ICS_BYTES, IcsImportError, ReadResult, size_refusal
 from .ical.read.isolated import read_busy_isolated
 from .models import (

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from teams.models import Team
 
-from .engine.windows import day_windows, is_working_day, wall_time
+from .adapters import team_hours, windows_on
+from .engine.windows import is_working_day, wall_time
 from .models import Meeting, MeetingStatus
 from .selectors import policy_for
 
@@ -97,15 +98,7 @@ def wall_status(*, team: Team, now: datetime) -> WallStatus:
     lunch_start = wall_time(today, policy.lunch_start, zone)
     lunch_end = wall_time(today, policy.lunch_end, zone)
     # None on a meeting-free weekday: the whole working day is maker time.
-    windows = day_windows(
-        today,
-        zone,
-        workday_start=policy.workday_start,
-        workday_end=policy.workday_end,
-        lunch_end=policy.lunch_end,
-        window_minutes=policy.window_minutes,
-        meeting_free_weekdays=policy.meeting_free_weekdays or (),
-    )
+    windows = windows_on(today, zone, team_hours(policy), policy)
     at_lunch = lunch_start <= local_now < lunch_end
     in_window = any(w.start <= local_now < w.end for w in windows)
     if not at_lunch and not in_window:

@@ -213,7 +213,7 @@ SPECTACULAR_SETTINGS = {
 # --- Focusboard -----------------------------------------------------------------------------
 # How often a wall screen asks for fresh content (htmx polling of a partial).
 FOCUSBOARD_WALL_POLL_SECONDS = int(os.environ.get("FOCUSBOARD_WALL_POLL_SECONDS", "30"))
-# Networks the outgoing HTTP client (schedule/fetch.py) may reach although they are private
+# Networks the outgoing HTTP client (core/fetch.py) may reach although they are private
 # or local. Empty: calendar addresses and webhooks reach the public internet only. The tests
 # set it to reach their own server on 127.0.0.1.
 FOCUSBOARD_FETCH_ALLOWED_NETWORKS: list[str] = []

@@ -135,8 +135,9 @@ class CalendarServer:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, bytes] | float | Drip | Redirect] = {}
         self.hits: list[str] = []
+        self.posts: list[tuple[str, str, bytes]] = []  # (path, content type, body)
         self.stopping = threading.Event()
-        routes, hits, stopping = self.routes, self.hits, self.stopping
+        routes, hits, posts, stopping = self.routes, self.hits, self.posts, self.stopping
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -163,6 +164,13 @@ class CalendarServer:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                posts.append(
+                    (self.path, self.headers.get("Content-Type", ""), self.rfile.read(length))
+                )
+                self.do_GET()
 
             def _drip(self, drip: Drip) -> None:
                 head = (

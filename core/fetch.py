@@ -19,9 +19,10 @@ import contextlib
 import http.client
 import ipaddress
 import itertools
+import json
 import socket
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as LookupTimeout
 from time import monotonic
@@ -40,6 +41,8 @@ MIN_BYTES_PER_SECOND = 8 * 1024
 RATE_GRACE_SECONDS = 1.0
 STALL_SECONDS = 2.0
 USER_AGENT = "Focusboard"
+# A webhook's answer is read (so the connection ends cleanly) but not used.
+MAX_WEBHOOK_ANSWER_BYTES = 64 * 1024
 _CHUNK = 64 * 1024
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
@@ -214,7 +217,7 @@ def fetch(
     clock = _Clock(deadline_seconds, urlsplit(url).hostname or "the server")
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            status, location, body = _get_once(url, clock, networks, accept, max_bytes)
+            status, location, body = _request_once("GET", url, clock, networks, accept, max_bytes)
             if location is None:
                 if status >= 400:
                     raise FetchError(f"{clock.host} answered {status}; check the address.")
@@ -225,8 +228,36 @@ def fetch(
         clock.stop()
 
 
-def _get_once(
-    url: str, clock: _Clock, networks: Sequence[IPNetwork], accept: str, max_bytes: int
+def post_json(
+    url: str,
+    payload: Mapping[str, Any],
+    *,
+    deadline_seconds: float = 10.0,
+    allowed: Iterable[IPNetwork] | None = None,
+) -> int:
+    """POST `payload` as JSON to `url` (a webhook) and return the answer's status. Redirects
+    are not followed (a webhook that moved answers 3xx). Raises FetchError like `fetch`."""
+    networks = list(allowed_networks() if allowed is None else allowed)
+    clock = _Clock(deadline_seconds, urlsplit(url).hostname or "the server")
+    body = json.dumps(payload).encode()
+    try:
+        status, _, _ = _request_once(
+            "POST", url, clock, networks, "*/*", MAX_WEBHOOK_ANSWER_BYTES, body=body
+        )
+        return status
+    finally:
+        clock.stop()
+
+
+def _request_once(
+    method: str,
+    url: str,
+    clock: _Clock,
+    networks: Sequence[IPNetwork],
+    accept: str,
+    max_bytes: int,
+    *,
+    body: bytes | None = None,
 ) -> tuple[int, str | None, bytes]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -253,7 +284,10 @@ def _get_once(
     connection._create_connection = connect  # type: ignore[attr-defined]
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": accept})
+        headers = {"User-Agent": USER_AGENT, "Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
             return response.status, response.getheader("Location"), b""

@@ -11,16 +11,16 @@ import time
 
 import pytest
 
-from schedule import fetch as fetch_module
-from schedule.fetch import (
+from core import fetch as fetch_module
+from core.fetch import (
     FetchError,
     FetchRefused,
     FetchTooLarge,
     fetch,
     is_public_address,
+    post_json,
 )
-
-from .support import Drip, Redirect, calendar_server
+from tests.schedule.support import Drip, Redirect, calendar_server
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.0/8")]
 PUBLIC_UNROUTABLE = "2606:4700:4700::1111"  # global, but this test's port is closed there
@@ -218,3 +218,31 @@ def test_allowed_networks_are_explicit(local_allowed):
         with pytest.raises(FetchRefused):
             fetch(server.url("/c.ics"), max_bytes=100, deadline_seconds=2, allowed=[])
         assert server.hits == ["/c.ics"]
+
+
+# --- post_json: webhooks go out through the same guard -----------------------------------------
+
+
+def test_post_json_delivers_the_payload_and_returns_the_status(local_allowed):
+    with calendar_server() as server:
+        server.routes["/hook"] = (204, b"")
+        status = post_json(server.url("/hook"), {"text": "Tripwire CTR tripped"})
+    assert status == 204
+    assert server.posts == [("/hook", "application/json", b'{"text": "Tripwire CTR tripped"}')]
+
+
+def test_post_json_refuses_private_addresses_by_default():
+    with calendar_server() as server:
+        server.routes["/hook"] = (204, b"")
+        with pytest.raises(FetchRefused):
+            post_json(server.url("/hook"), {"text": "x"})
+    assert server.posts == []
+
+
+def test_post_json_is_bounded_by_its_deadline(local_allowed):
+    with calendar_server() as server:
+        server.routes["/hook"] = 30.0  # the server thinks for 30 s
+        started = time.monotonic()
+        with pytest.raises(FetchError):
+            post_json(server.url("/hook"), {"text": "x"}, deadline_seconds=1.0)
+        assert time.monotonic() - started < 5
