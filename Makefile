@@ -9,6 +9,8 @@ DEV_STAMP := $(VENV)/.dev-installed
 # The local PostgreSQL (trust auth on this kind of machine); override for another server.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test test-postgres bench lint chromium postgres clean
 

@@ -5,6 +5,11 @@ A source is called with the feed's scope and returns events; `feed_events` merge
 deterministic order (the same data must give the same bytes, so clients get a strong ETag).
 Sources register in their AppConfig.ready(). Each source must run a fixed number of queries
 whatever the number of events it returns.
+
+A source may also register a `version`: a cheap fingerprint of everything its events depend on
+(counts, last-change times, the day), computed without building the events. When every source
+has one, the feed answers a conditional request (304) from the fingerprints alone, which is
+what makes polling calendar clients cheap.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class FeedQuery:
     user: Any
     team: Any | None = None  # the team of a team feed; None for a personal one
     options: frozenset[str] = frozenset()  # e.g. {"maker_blocks"}
+    now: datetime | None = None  # the feed's "now" (cancelled events age out, horizons move)
+    base_url: str = ""  # scheme and host, so events can link back to the app
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,48 @@ class FeedEvent:
 
 
 FeedSource = Callable[[FeedQuery], Iterable[FeedEvent]]
+
+
+@dataclass(frozen=True)
+class FeedStamp:
+    """A cheap fingerprint of a source's events for one query, and their last change (the
+    feed's Last-Modified). Same fingerprint, same events."""
+
+    fingerprint: str
+    changed_at: datetime | None = None
+
+
+# A source's stamp for a query, or None for "cannot tell cheaply".
+FeedVersion = Callable[[FeedQuery], FeedStamp | None]
 _sources: dict[str, FeedSource] = {}
+_versions: dict[str, FeedVersion] = {}
 
 
-def register_feed_source(name: str, source: FeedSource) -> None:
+def register_feed_source(
+    name: str, source: FeedSource, *, version: FeedVersion | None = None
+) -> None:
     """Register (or, by name, replace) a source; idempotent, as ready() may run twice."""
     _sources[name] = source
+    if version is None:
+        _versions.pop(name, None)
+    else:
+        _versions[name] = version
+
+
+def feed_version(query: FeedQuery) -> FeedStamp | None:
+    """Every source's stamp for this feed combined, or None when a source has none (the feed
+    is then rendered to find out whether it changed)."""
+    parts = []
+    changed: list[datetime] = []
+    for name in sorted(_sources):
+        version = _versions.get(name)
+        stamp = version(query) if version is not None else None
+        if stamp is None:
+            return None
+        parts.append(f"{name}={stamp.fingerprint}")
+        if stamp.changed_at is not None:
+            changed.append(stamp.changed_at)
+    return FeedStamp(";".join(parts), max(changed, default=None))
 
 
 def feed_events(query: FeedQuery) -> list[FeedEvent]:

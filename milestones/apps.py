@@ -21,5 +21,9 @@ class MilestonesConfig(AppConfig):
                 context=selectors.wall_panel,
             )
         )
-        # Quarterly review dates in the calendar feeds.
-        register_feed_source("vision-reviews", selectors.review_feed_events)
+        # Quarterly review dates in the calendar feeds (with a fingerprint, for cheap 304s).
+        register_feed_source(
+            "vision-reviews",
+            selectors.review_feed_events,
+            version=selectors.review_feed_version,
+        )

@@ -3,6 +3,7 @@ number of queries whatever the number of criteria, values, targets or reviews.""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -10,10 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from core.feeds import FeedEvent, FeedQuery, FeedScope
+from core.feeds import FeedEvent, FeedQuery, FeedScope, FeedStamp
 from teams.models import Team
 
 from . import periods, pictures
@@ -262,16 +263,34 @@ def wall_panel(team: Team, now: datetime) -> Mapping[str, Any] | None:
 # --- Calendar feeds -----------------------------------------------------------------------------
 
 
-def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
-    """Quarterly review dates as all-day, transparent events (shown, never busy): the due date
-    of each period's review, or the day it was held. A team feed shows its team's active
-    vision; a personal feed those of every team the person belongs to. Two queries."""
+def _feed_visions(query: FeedQuery) -> QuerySet[Vision]:
+    """The active visions a feed covers: its team's, or those of every team of the person."""
     if query.scope == FeedScope.TEAM:
         scope = Vision.objects.filter(team=query.team)
     else:
         scope = Vision.objects.filter(team__memberships__user=query.user)
+    return scope.filter(status=VisionStatus.ACTIVE)
+
+
+def review_feed_version(query: FeedQuery) -> FeedStamp:
+    """A cheap fingerprint of the review dates a feed shows, in one query: every change that
+    moves or renames one (a re-charter, a held review, a renamed team) changes it."""
+    rows = list(
+        _feed_visions(query)
+        .annotate(held=Count("reviews", distinct=True), last_held=Max("reviews__created_at"))
+        .order_by("pk")
+        .values_list("pk", "updated_at", "team__name", "held", "last_held")
+    )
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    changed = [moment for row in rows for moment in (row[1], row[4]) if moment is not None]
+    return FeedStamp(digest, max(changed, default=None))
+
+
+def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
+    """Quarterly review dates as all-day, transparent events (shown, never busy): the due date
+    of each period's review, or the day it was held. Two queries."""
     active = list(
-        scope.filter(status=VisionStatus.ACTIVE)
+        _feed_visions(query)
         .select_related("team")
         .annotate(charter_count=Count("charter_changes", distinct=True))
     )
@@ -283,6 +302,7 @@ def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
     }
     events = []
     for vision in active:
+        reviews_url = f"{query.base_url}/t/{vision.team.slug}/reviews/" if query.base_url else ""
         for period in vision.periods:
             review = held.get((vision.pk, period.number))
             day = review.held_on if review else period.ends_on
@@ -301,6 +321,7 @@ def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
                     if review
                     else vision.updated_at,
                     description=f"{vision.team.name}: {vision.problem}",
+                    url=reviews_url,
                     transparent=True,
                 )
             )

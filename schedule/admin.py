@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import BusyInterval, BusySource, MakerPolicy, Meeting, MeetingAttendee
+from . import services
+from .models import (
+    BusyInterval,
+    BusySource,
+    FeedToken,
+    InvitationSend,
+    MakerPolicy,
+    Meeting,
+    MeetingAttendee,
+)
 
 
 @admin.register(MakerPolicy)
@@ -57,6 +66,19 @@ class MeetingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # cancelled, never deleted
 
+    actions = ["cancel_meetings"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # The title is the one editable field; the service bumps the sequence and sends the
+        # attendees the update, which a plain save would skip.
+        if change and "title" in form.changed_data:
+            services.meeting_update(meeting=obj, title=obj.title)
+
+    @admin.action(description="Cancel the selected meetings (attendees are told)")
+    def cancel_meetings(self, request, queryset):  # type: ignore[no-untyped-def]
+        for meeting in queryset:
+            services.meeting_cancel(meeting=meeting)
+
 
 @admin.register(BusySource)
 class BusySourceAdmin(admin.ModelAdmin):
@@ -72,3 +94,25 @@ class BusyIntervalAdmin(admin.ModelAdmin):
     list_filter = ["source__team"]
     search_fields = ["user__username", "summary"]
     date_hierarchy = "start"
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "scope", "team", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", "team"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "scope", "team", "last_used_at", "last_user_agent", "revoked_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # the secret is shown once, to its owner, on /me/feeds/
+
+
+@admin.register(InvitationSend)
+class InvitationSendAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "sequence", "method", "email", "attempts", "sent_at", "superseded"]
+    list_filter = ["method", "superseded"]
+    search_fields = ["email", "meeting__title"]
+    readonly_fields = [f.name for f in InvitationSend._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -27,15 +27,18 @@ from rest_framework.response import Response
 
 from core.errors import conflict
 from core.rules import RuleCode
-from teams.models import Role
+from teams.models import Role, Team
 from teams.permissions import TeamScopedMixin, request_user
 
 from . import adapters, engine, proposals, selectors, services, weeks
+from .feeds import feed_urls
 from .ical.read import MAX_ICS_SIZE, MAX_SKIPPED_LISTED
 from .models import (
     POLICY_FIELDS,
     BusySource,
     BusySourceKind,
+    FeedScope,
+    FeedToken,
     MakerPolicy,
     Meeting,
     MeetingStatus,
@@ -704,3 +707,108 @@ class RebalanceView(TeamScopedMixin, generics.GenericAPIView):
         return Response(
             RebalanceSerializer({"week": weeks.week_label(monday), "suggestions": suggestions}).data
         )
+
+
+# --- me/feeds/ ---------------------------------------------------------------------------------
+
+
+class FeedTokenSerializer(serializers.ModelSerializer):
+    team: serializers.SlugRelatedField[Team] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = FeedToken
+        fields = [
+            "id",
+            "scope",
+            "team",
+            "include_maker_blocks",
+            "created_at",
+            "last_used_at",
+            "last_user_agent",
+        ]
+        read_only_fields = fields
+
+
+class FeedCreateSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=FeedScope.choices)
+    team = serializers.SlugField(
+        required=False, allow_null=True, help_text="The team's slug (team feeds only)."
+    )
+    include_maker_blocks = serializers.BooleanField(required=False, default=False)
+
+
+class FeedAddressSerializer(FeedTokenSerializer):
+    """A feed with its addresses: only in the answer that created or rotated it."""
+
+    url = serializers.SerializerMethodField()
+    webcal_url = serializers.SerializerMethodField()
+
+    class Meta(FeedTokenSerializer.Meta):
+        fields = [*FeedTokenSerializer.Meta.fields, "url", "webcal_url"]
+        read_only_fields = fields
+
+    def _urls(self) -> tuple[str, str]:
+        return feed_urls(self.context["request"], self.context["secret"])
+
+    def get_url(self, obj: FeedToken) -> str:
+        return self._urls()[0]
+
+    def get_webcal_url(self, obj: FeedToken) -> str:
+        return self._urls()[1]
+
+
+class FeedTokenViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[FeedToken]
+):
+    """My calendar feed addresses. The address (a secret) appears only in the answers to
+    create and rotate; revoking (DELETE) makes it answer 404 for good."""
+
+    serializer_class = FeedTokenSerializer
+
+    def get_queryset(self) -> QuerySet[FeedToken]:
+        return (
+            FeedToken.objects.live()
+            .filter(user=request_user(self.request))
+            .select_related("team")
+            .order_by("-created_at", "-pk")
+        )
+
+    def _address(self, token: FeedToken, secret: str, code: int) -> Response:
+        context = {"request": self.request, "secret": secret}
+        return Response(FeedAddressSerializer(token, context=context).data, status=code)
+
+    @extend_schema(request=FeedCreateSerializer, responses={201: FeedAddressSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = FeedCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request_user(request)
+        team: Team | None = None
+        if data.get("team"):
+            membership = (
+                user.memberships.select_related("team").filter(team__slug=data["team"]).first()
+            )
+            if membership is None:
+                raise serializers.ValidationError({"team": ["You are not in a team called that."]})
+            team = membership.team
+        token, secret = services.feed_token_create(
+            user=user,
+            scope=data["scope"],
+            team=team,
+            include_maker_blocks=data["include_maker_blocks"],
+        )
+        return self._address(token, secret, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.feed_token_revoke(token=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: FeedAddressSerializer})
+    @action(detail=True, methods=["post"])
+    def rotate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        token = self.get_object()
+        secret = services.feed_token_rotate(token=token)
+        return self._address(token, secret, status.HTTP_200_OK)

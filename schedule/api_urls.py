@@ -56,4 +56,19 @@ urlpatterns = [
         api.RebalanceView.as_view(),
         name="api-rebalance",
     ),
+    path(
+        "me/feeds/",
+        api.FeedTokenViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-feed-list",
+    ),
+    path(
+        "me/feeds/<int:pk>/",
+        api.FeedTokenViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="api-feed-detail",
+    ),
+    path(
+        "me/feeds/<int:pk>/rotate/",
+        api.FeedTokenViewSet.as_view({"post": "rotate"}),
+        name="api-feed-rotate",
+    ),
 ]

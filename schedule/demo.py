@@ -140,6 +140,7 @@ def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneI
                 attendees=item.required,
                 optional_attendees=item.optional,
                 override_maker_time=True,
+                notify_attendees=False,  # seeded history: nobody booked it
             )
             return "booked"
         for allow_maker_time in (False, True):
@@ -168,6 +169,7 @@ def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneI
                     attendees=item.required,
                     optional_attendees=item.optional,
                     override_maker_time=best.interrupts_maker_time,
+                    notify_attendees=False,
                 )
                 return "forced" if best.interrupts_maker_time else "booked"
     except RuleViolation:

@@ -7,6 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from teams.models import Team
+
 from .ical.read import MAX_ICS_SIZE
 from .models import POLICY_FIELDS, WEEKDAY_NAMES, MakerPolicy
 from .weeks import planning_years_sentence, within_planning_years
@@ -142,3 +144,26 @@ class BusyUrlForm(forms.Form):
         if not value:
             raise ValidationError("Give the calendar's address.")
         return value
+
+
+class FeedCreateForm(forms.Form):
+    """Which calendar to subscribe to: "personal", or "team:<slug>" for one of my teams."""
+
+    calendar = forms.ChoiceField(label="Calendar")
+    include_maker_blocks = forms.BooleanField(
+        required=False,
+        label="Add my maker time as busy “Maker time” events (my meetings only)",
+    )
+
+    def __init__(self, *args: Any, teams: Sequence[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.teams = {team.slug: team for team in teams}
+        choices = [("personal", "My meetings (every team I am in)")]
+        choices += [(f"team:{team.slug}", f"{team.name}: the team's calendar") for team in teams]
+        cast(forms.ChoiceField, self.fields["calendar"]).choices = choices
+
+    def scope_and_team(self) -> tuple[str, Team | None]:
+        value = self.cleaned_data["calendar"]
+        if value == "personal":
+            return "personal", None
+        return "team", self.teams[value.split(":", 1)[1]]

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from core.tokens import HashedToken
 from teams.models import Team
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -311,3 +312,99 @@ class BusyInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} busy {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M} UTC"
+
+
+# --- Calendar feeds and invitations -----------------------------------------------------------
+
+
+class FeedScope(models.TextChoices):
+    PERSONAL = "personal", "My meetings"
+    TEAM = "team", "A team's calendar"
+
+
+class FeedToken(HashedToken):
+    """The secret address of one calendar feed: a person's own, or one team's as that person
+    sees it. It works only while the person is still in the team."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    scope = models.CharField(max_length=10, choices=FeedScope.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    include_maker_blocks = models.BooleanField(
+        default=False,
+        help_text="Add my maker time as busy 'Maker time' events (personal feeds).",
+    )
+    # Shown on /me/feeds/ so people can tell that Google polls only every few hours.
+    last_user_agent = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["user", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=FeedScope.values), name="feed_token_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(scope=FeedScope.TEAM) & Q(team__isnull=False))
+                | (Q(scope=FeedScope.PERSONAL) & Q(team__isnull=True)),
+                name="feed_token_team_iff_team_scope",
+                violation_error_message="A team feed names its team; a personal one does not.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"{self.team} feed" if self.team_id else "personal feed"
+        return f"{self.user}'s {what}"
+
+
+class InvitationMethod(models.TextChoices):
+    REQUEST = "REQUEST", "Invitation or update"
+    CANCEL = "CANCEL", "Cancellation"
+
+
+class InvitationSend(models.Model):
+    """The outbox: one email about one version of a meeting to one person. Written in the
+    booking's transaction, so nothing is lost when mail fails; the task sends it after commit
+    and retries with a growing delay; leads see the ones not sent."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    sequence = models.PositiveIntegerField()
+    method = models.CharField(max_length=10, choices=InvitationMethod.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    # The sentence about what changed ("Moved from Tue 14:00 to Wed 13:30 (Paris)"), in UTC
+    # instants; the task words it in the recipient's zone.
+    previous_start = models.DateTimeField(null=True, blank=True)
+    previous_end = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # A newer version of the meeting was queued before this one went out: not sent, on purpose.
+    superseded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["sent_at", "meeting"], name="invitation_send_unsent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=InvitationMethod.values),
+                name="invitation_send_method_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "sequence", "recipient"],
+                name="invitation_send_once_per_version_and_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.meeting.title} #{self.sequence} to {self.email}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None

@@ -32,11 +32,15 @@ from .adapters import engine_person, engine_policy, meeting_too_long, person_tim
 from .attendees import resolve_attendees
 from .ical.read import MAX_ICS_BYTES, IcsImportError, ReadResult, size_refusal
 from .ical.read.isolated import read_busy_isolated
+from .invitations import invitations_queue
 from .models import (
     POLICY_FIELDS,
     BusyInterval,
     BusySource,
     BusySourceKind,
+    FeedScope,
+    FeedToken,
+    InvitationMethod,
     MakerPolicy,
     Meeting,
     MeetingAttendee,
@@ -278,6 +282,7 @@ def meeting_create(
     attendees: Sequence[str],
     optional_attendees: Sequence[str] = (),
     override_maker_time: bool = False,
+    notify_attendees: bool = True,
 ) -> Booking:
     """Book a meeting at an explicit time.
 
@@ -313,6 +318,8 @@ def meeting_create(
     meeting.full_clean()
     meeting.save()
     _set_attendees(meeting, required, optional)
+    if notify_attendees:
+        invitations_queue(meeting=meeting, method=InvitationMethod.REQUEST)
     return Booking(meeting, warnings)
 
 
@@ -371,13 +378,20 @@ def meeting_update(
             exclude=meeting,
         )
         meeting.forced_into_maker_time = forced
+    previous = (meeting.start, meeting.end) if times_changed else None
     meeting.title = new_title
     meeting.start, meeting.end = new_start, new_end
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    removed: list[User] = []
     if people_changed:
+        staying = {m.user_id for m in (*required, *optional)}
+        removed = [a.user for a in current if a.user_id not in staying]
         _set_attendees(meeting, required, optional)
+    invitations_queue(
+        meeting=meeting, method=InvitationMethod.REQUEST, previous=previous, removed=removed
+    )
     return Booking(meeting, warnings)
 
 
@@ -393,6 +407,7 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    invitations_queue(meeting=meeting, method=InvitationMethod.CANCEL)
     return meeting
 
 
@@ -589,3 +604,44 @@ def busy_source_refresh(*, source: BusySource) -> BusySource:
 def busy_source_delete(*, source: BusySource) -> None:
     """Remove a calendar and the busy time imported from it."""
     source.delete()
+
+
+# --- Calendar feeds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feed_token_create(
+    *, user: User, scope: str, team: Team | None = None, include_maker_blocks: bool = False
+) -> tuple[FeedToken, str]:
+    """Issue a feed address; returns the token and its secret, shown to its owner once.
+
+    A team feed needs the person to be in that team (and stops working when they leave);
+    a personal feed names no team. Maker blocks are a personal feed's option.
+    """
+    if scope not in FeedScope.values:
+        raise ValidationError({"scope": ["Choose a personal or a team feed."]})
+    if scope == FeedScope.TEAM:
+        if team is None:
+            raise ValidationError({"team": ["Choose the team whose calendar you want."]})
+        if not Membership.objects.filter(team=team, user=user).exists():
+            raise ValidationError({"team": [f"You are not in {team.name}."]})
+        include_maker_blocks = False
+    else:
+        team = None
+    return FeedToken.issue(
+        user=user, scope=scope, team=team, include_maker_blocks=include_maker_blocks
+    )
+
+
+@transaction.atomic
+def feed_token_rotate(*, token: FeedToken) -> str:
+    """A new secret for the same feed: the old address stops working at once."""
+    if not token.is_live:
+        raise ValidationError("This feed address was revoked; create a new one.")
+    return token.rotate()
+
+
+@transaction.atomic
+def feed_token_revoke(*, token: FeedToken) -> None:
+    """The address stops working for good (calendars that subscribed get 404)."""
+    token.revoke()

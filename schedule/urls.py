@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "schedule"
 
 urlpatterns = [
+    path("feeds/<str:secret>.ics", feeds.feed, name="feed"),
+    path("me/feeds/", views.me_feeds, name="me-feeds"),
+    path(
+        "t/<slug:team_slug>/schedule/invitations/retry/",
+        views.invitations_retry_view,
+        name="invitations-retry",
+    ),
+    path("me/feeds/<int:token_id>/rotate/", views.me_feed_rotate, name="me-feed-rotate"),
+    path("me/feeds/<int:token_id>/revoke/", views.me_feed_revoke, name="me-feed-revoke"),
     path("t/<slug:team_slug>/schedule/", views.week, name="week"),
     path("t/<slug:team_slug>/schedule/policy/", views.policy, name="policy"),
     path("t/<slug:team_slug>/schedule/propose/", views.propose, name="propose"),

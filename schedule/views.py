@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import REFUSALS, Refusal, form_refusal, refusal, validation_sentence
@@ -31,15 +32,18 @@ from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 
 from . import adapters, engine, picture, proposals, selectors, services, weeks
+from .feeds import feed_urls
 from .forms import (
     BookForm,
     BusyUploadForm,
     BusyUrlForm,
+    FeedCreateForm,
     MakerPolicyForm,
     MoveForm,
     ProposeForm,
 )
-from .models import BusySource, Meeting
+from .invitations import invitations_retry, unsent_invitations, wants_invitations
+from .models import BusySource, FeedToken, Meeting
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,9 @@ def _page_context(
             else [],
             "upload_form": BusyUploadForm(),
             "url_form": BusyUrlForm(),
+            "unsent_invitations": list(unsent_invitations(team)[:UNSENT_SHOWN])
+            if access.is_lead
+            else [],
         }
     )
     return context
@@ -493,3 +500,103 @@ def policy(request: AuthedRequest, team_slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- Calendar feeds: /me/feeds/ --------------------------------------------------------------
+
+
+def _my_teams(user: Any) -> list[Any]:
+    return [m.team for m in user.memberships.select_related("team").order_by("team__name")]
+
+
+def _feeds_page(
+    request: AuthedRequest,
+    *,
+    form: FeedCreateForm | None = None,
+    shown: tuple[FeedToken, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    teams = _my_teams(request.user)
+    new_url = webcal_url = ""
+    if shown is not None:
+        new_url, webcal_url = feed_urls(request, shown[1])
+    now = timezone.now()
+    tokens = FeedToken.objects.live().filter(user=request.user).select_related("team")
+    context = {
+        "feeds": [(token, _fetched_words(token.last_used_at, now)) for token in tokens],
+        "form": form or FeedCreateForm(teams=teams),
+        "shown": shown[0] if shown else None,
+        "new_url": new_url,
+        "webcal_url": webcal_url,
+        "receive_invitations": wants_invitations(request.user),
+    }
+    return render(request, "schedule/me_feeds.html", context, status=status)
+
+
+def _fetched_words(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now)} ago"
+
+
+def _my_feed(request: AuthedRequest, token_id: int) -> FeedToken:
+    return get_object_or_404(FeedToken.objects.live(), pk=token_id, user=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me_feeds(request: AuthedRequest) -> HttpResponse:
+    """My calendar feed addresses: create one (its address is shown once), see when and by
+    what each was last fetched, rotate or revoke it."""
+    if request.method != "POST":
+        return _feeds_page(request)
+    form = FeedCreateForm(request.POST, teams=_my_teams(request.user))
+    if not form.is_valid():
+        return _feeds_page(request, form=form, status=400)
+    scope, team = form.scope_and_team()
+    try:
+        token, secret = services.feed_token_create(
+            user=request.user,
+            scope=scope,
+            team=team,
+            include_maker_blocks=form.cleaned_data["include_maker_blocks"],
+        )
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _feeds_page(request, form=form, status=400)
+    return _feeds_page(request, shown=(token, secret), status=201)
+
+
+@login_required
+@require_POST
+def me_feed_rotate(request: AuthedRequest, token_id: int) -> HttpResponse:
+    token = _my_feed(request, token_id)
+    secret = services.feed_token_rotate(token=token)
+    return _feeds_page(request, shown=(token, secret))
+
+
+@login_required
+@require_POST
+def me_feed_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    services.feed_token_revoke(token=_my_feed(request, token_id))
+    messages.success(
+        request, "That feed address no longer works; calendars using it stop updating."
+    )
+    return redirect("schedule:me-feeds")
+
+
+# --- Invitations not sent (leads) -------------------------------------------------------------
+
+UNSENT_SHOWN = 20
+
+
+@login_required
+@require_POST
+def invitations_retry_view(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """Try the team's unsent invitations again now (after fixing the mail server)."""
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    count = invitations_retry(sends=unsent_invitations(access.team))
+    messages.success(request, f"Tried {count} invitation{'s' if count != 1 else ''} again.")
+    return redirect(reverse("schedule:week", args=[team_slug]) + "#invitations")

@@ -47,6 +47,9 @@ class MeSerializer(serializers.Serializer):
     workday_end = serializers.TimeField(allow_null=True, required=False)
     lunch_start = serializers.TimeField(allow_null=True, required=False)
     lunch_end = serializers.TimeField(allow_null=True, required=False)
+    receive_invitations = serializers.BooleanField(
+        required=False, help_text="False: no meeting invitations by email (feeds still work)."
+    )
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -45,7 +45,14 @@ class MemberRoleForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["timezone", "workday_start", "workday_end", "lunch_start", "lunch_end"]
+        fields = [
+            "timezone",
+            "workday_start",
+            "workday_end",
+            "lunch_start",
+            "lunch_end",
+            "receive_invitations",
+        ]
         help_texts = {
             "timezone": "Leave empty to use each team's time zone.",
         }

@@ -80,6 +80,15 @@ class Profile(models.Model):
     workday_end = models.TimeField(null=True, blank=True)
     lunch_start = models.TimeField(null=True, blank=True)
     lunch_end = models.TimeField(null=True, blank=True)
+    # Off: no meeting invitations by email (feeds still work).
+    receive_invitations = models.BooleanField(
+        default=True,
+        verbose_name="Email me meeting invitations",
+        help_text="Bookings, moves and cancellations, as invitations your calendar understands.",
+    )
+    # Calendar feeds describe meetings in each person's hours: they tell from this whether
+    # anything changed without rendering the feed again.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["user__username"]

@@ -156,6 +156,7 @@ def profile_update(
     workday_end: time | None = None,
     lunch_start: time | None = None,
     lunch_end: time | None = None,
+    receive_invitations: bool = True,
     fields: set[str],
 ) -> Profile:
     """Update the listed fields of a person's profile (None clears an override)."""
@@ -166,6 +167,7 @@ def profile_update(
         "workday_end": workday_end,
         "lunch_start": lunch_start,
         "lunch_end": lunch_end,
+        "receive_invitations": receive_invitations,
     }
     for name in fields:
         setattr(profile, name, values[name])

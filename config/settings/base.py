@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -221,7 +222,32 @@ FOCUSBOARD_FETCH_ALLOWED_NETWORKS: list[str] = []
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Feed and wall addresses carry a secret: the loggers that print paths mask it.
+    "filters": {"mask_secrets": {"()": "core.logs.MaskSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_secrets"],
+        },
+        "django.request": {"filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
@@ -240,7 +266,9 @@ TASKS = {
     }
 }
 
-# Email: printed on the console unless an SMTP server is configured.
+# Email: printed on the console unless an SMTP server is configured, either as one URL
+# (DJANGO_EMAIL_URL=submission://user:password@smtp.example.com:587, read by dj-email-url)
+# or with the DJANGO_EMAIL_* variables below.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -254,3 +282,16 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Focusboard <focusboard@localhost>"
 )
+if os.environ.get("DJANGO_EMAIL_URL"):
+    _email = dj_email_url.parse(os.environ["DJANGO_EMAIL_URL"])
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or EMAIL_HOST
+    EMAIL_PORT = _email["EMAIL_PORT"] or EMAIL_PORT
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+    EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or EMAIL_TIMEOUT
+
+# Links in emails (invitations) need the site's address; pages and feeds use the request's.
+FOCUSBOARD_BASE_URL = os.environ.get("FOCUSBOARD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

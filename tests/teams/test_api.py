@@ -153,6 +153,7 @@ def test_me_get_and_patch(people: TeamPeople, as_user):
         "workday_end": None,
         "lunch_start": None,
         "lunch_end": None,
+        "receive_invitations": True,
     }
     response = client.patch(
         "/api/v1/me/", {"timezone": "America/New_York", "workday_start": "08:00"}
@@ -162,6 +163,10 @@ def test_me_get_and_patch(people: TeamPeople, as_user):
     assert response.json()["workday_start"] == "08:00:00"
     # Clearing an override puts the team policy back.
     assert client.patch("/api/v1/me/", {"timezone": None}).json()["timezone"] is None
+    # Invitations off for me alone; the other fields keep their values.
+    body = client.patch("/api/v1/me/", {"receive_invitations": False}).json()
+    assert body["receive_invitations"] is False
+    assert body["workday_start"] == "08:00:00"
 
 
 @pytest.mark.parametrize(
