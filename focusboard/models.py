@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.history import AppendOnlyModel
 from core.tokens import HashedToken
 from teams.models import FOCUS_CAP_MAX, Team
 
@@ -115,15 +116,7 @@ class FocusEventKind(models.TextChoices):
     SWAPPED = "swapped", "Swapped"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Focus events are append-only: they cannot be updated.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Focus events are append-only: they cannot be deleted.")
-
-
-class FocusEvent(models.Model):
+class FocusEvent(AppendOnlyModel):
     """The append-only log of what happened on the board: who did what, when."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="focus_events")
@@ -138,8 +131,6 @@ class FocusEvent(models.Model):
     active_after = models.BooleanField()
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["team", "at"])]
@@ -151,14 +142,6 @@ class FocusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Focus events are append-only: they cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Focus events are append-only: they cannot be deleted.")
 
 
 class KioskToken(HashedToken):

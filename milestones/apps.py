@@ -3,3 +3,27 @@ from django.apps import AppConfig
 
 class MilestonesConfig(AppConfig):
     name = "milestones"
+    verbose_name = "Vision and milestones"
+
+    def ready(self) -> None:
+        from core.feeds import register_feed_source
+        from core.wall import Region, WallPanel, register_wall_panel
+
+        from . import selectors
+
+        # The current target, its days left and the criteria's marks, beside the focus cards.
+        register_wall_panel(
+            WallPanel(
+                name="vision",
+                region=Region.SIDE,
+                order=20,
+                template_name="milestones/wall_panel.html",
+                context=selectors.wall_panel,
+            )
+        )
+        # Quarterly review dates in the calendar feeds (with a fingerprint, for cheap 304s).
+        register_feed_source(
+            "vision-reviews",
+            selectors.review_feed_events,
+            version=selectors.review_feed_version,
+        )

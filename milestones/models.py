@@ -1,1 +1,325 @@
-from django.db import models  # noqa: F401
+"""The team's nine-month vision, its measurable definition of done, the three-month targets
+and the quarterly reviews.
+
+What is computed is never stored as a typed-in field: a criterion is met when its current
+value satisfies its comparator, a vision's `achieved` when every criterion is met. The history
+tables (charter changes, criterion values, target revisions, reviews) are append-only.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from core.history import AppendOnlyModel
+from core.tokens import HashedToken
+from teams.models import Team
+
+from . import periods as period_math
+
+TITLE_MAX_LENGTH = 120
+
+
+class VisionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ACHIEVED = "achieved", "Achieved"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class Vision(models.Model):
+    """One important problem the team means to solve in about nine months.
+
+    At most one vision per team is active, held by a conditional unique constraint as well
+    as by the service (which answers 409 `active_vision_exists`). The status follows the
+    criteria: the service marks the vision achieved when every criterion is met.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="visions")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    problem = models.TextField(help_text="The important problem, in a few sentences.")
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The day the vision is due: nine months by default.")
+    status = models.CharField(
+        max_length=10, choices=VisionStatus.choices, default=VisionStatus.ACTIVE
+    )
+    achieved_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team", "-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(status=VisionStatus.ACTIVE),
+                name="vision_one_active_per_team",
+                violation_error_message="The team already has an active vision.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VisionStatus.values), name="vision_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="vision_ends_after_it_starts"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="vision_title_not_empty"),
+            models.CheckConstraint(condition=~Q(problem=""), name="vision_problem_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == VisionStatus.ACTIVE
+
+    @property
+    def periods(self) -> tuple[period_math.Period, ...]:
+        return period_math.periods(self.starts_on, self.ends_on)
+
+    def period_on(self, day: date) -> period_math.Period | None:
+        return period_math.period_of(self.starts_on, self.ends_on, day)
+
+    def achieved_by(self, criteria: list[DoneCriterion]) -> bool:
+        """Every criterion met (and there is at least one: an empty definition of done
+        proves nothing)."""
+        return bool(criteria) and all(c.met for c in criteria)
+
+
+class CharterChangeKind(models.TextChoices):
+    CHARTERED = "chartered", "Chartered"
+    RECHARTERED = "rechartered", "Re-chartered"
+    ACHIEVED = "achieved", "Achieved"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class CharterChange(AppendOnlyModel):
+    """The vision's charter as it was set, each time it changed: the direction should not
+    change lightly, so every change after the first carries a reason and stays visible."""
+
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="charter_changes")
+    kind = models.CharField(max_length=12, choices=CharterChangeKind.choices)
+    problem = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["vision", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CharterChangeKind.values), name="charterchange_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.vision_id} at {self.at:%Y-%m-%d}"
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = ">=", "at least"
+    AT_MOST = "<=", "at most"
+    EXACTLY = "==", "exactly"
+
+
+def compare(value: float | None, comparator: str, target: float) -> bool:
+    """Whether a measured value meets a target. Not measured yet is not met."""
+    if value is None:
+        return False
+    if comparator == Comparator.AT_LEAST:
+        return value >= target
+    if comparator == Comparator.AT_MOST:
+        return value <= target
+    return math.isclose(value, target, rel_tol=1e-9, abs_tol=1e-12)
+
+
+class DoneCriterion(models.Model):
+    """One measurable line of the definition of done: "<metric> <comparator> <target> <unit>"."""
+
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="criteria")
+    description = models.CharField(max_length=200, blank=True)
+    metric = models.CharField(max_length=80, help_text="What is measured, e.g. 'NDCG@10'.")
+    comparator = models.CharField(max_length=2, choices=Comparator.choices)
+    target_value = models.FloatField()
+    unit = models.CharField(max_length=20, blank=True)
+    current_value = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["vision", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"
+            ),
+            models.CheckConstraint(condition=~Q(metric=""), name="criterion_metric_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    @property
+    def met(self) -> bool:
+        return compare(self.current_value, self.comparator, self.target_value)
+
+    @property
+    def statement(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.metric} {self.comparator} {self.target_value:g}{unit}"
+
+
+class CriterionValue(AppendOnlyModel):
+    """A criterion's current value as it changed: when, who (a person or a pipeline's token),
+    old -> new."""
+
+    criterion = models.ForeignKey(DoneCriterion, on_delete=models.CASCADE, related_name="values")
+    old_value = models.FloatField(null=True, blank=True)
+    new_value = models.FloatField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.ForeignKey(
+        "CriteriaToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["criterion", "at", "pk"]
+        indexes = [models.Index(fields=["criterion", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.old_value} -> {self.new_value}"
+
+    @property
+    def source(self) -> str:
+        if self.token_id is not None and self.token is not None:
+            return f"pipeline “{self.token.label}”"
+        return self.author.username if self.author else "someone"
+
+
+class Target(models.Model):
+    """What the team means to reach in one three-month period of the vision. Its text
+    changes only through a revision with a reason."""
+
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="targets")
+    period = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["vision", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vision", "period"],
+                name="target_one_per_period",
+                violation_error_message="This period already has a target.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__gte=1) & Q(period__lte=period_math.PERIODS),
+                name="target_period_1_to_3",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="target_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Period {self.period}: {self.text[:60]}"
+
+
+class TargetRevision(AppendOnlyModel):
+    """Every version of a target's text with why it changed; the first is its creation."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField()
+    reason = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["target", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Target {self.target_id} at {self.at:%Y-%m-%d}"
+
+
+class Outcome(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY = "partly", "Partly met"
+    MISSED = "missed", "Missed"
+
+
+class QuarterlyReview(AppendOnlyModel):
+    """The record of one quarterly vision review: how the period's target went, whether this
+    is still the right problem, and (through its TargetRevision) the next period's target.
+
+    `snapshot` holds the problem, criteria and targets as the review saw them, so later edits
+    never rewrite what it recorded. A review is never edited or deleted.
+    """
+
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="reviews")
+    period = models.PositiveSmallIntegerField()
+    held_on = models.DateField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    evidence = models.TextField()
+    still_right_problem = models.BooleanField()
+    still_right_note = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    # The next period's target as the review set or revised it (None: left as it was).
+    next_target_revision = models.OneToOneField(
+        TargetRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    snapshot = models.JSONField(default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["vision", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vision", "period"],
+                name="review_one_per_period",
+                violation_error_message="This period has already been reviewed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__gte=1) & Q(period__lte=period_math.PERIODS),
+                name="review_period_1_to_3",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="review_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of period {self.period} ({self.held_on})"
+
+
+class CriteriaToken(HashedToken):
+    """Lets one pipeline post the measured values of one vision's criteria, so the definition
+    of done tracks reality without anyone typing numbers. It grants that and nothing else."""
+
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="criteria_tokens")
+    label = models.CharField(max_length=60, help_text="Which pipeline, e.g. 'nightly eval'.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["vision", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.vision})"

@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
         "BusySourceKindEnum": "schedule.models.BusySourceKind.choices",
         "RoleEnum": "teams.models.Role.choices",
         "RuleCodeEnum": "core.rules.RuleCode",
+        "VisionStatusEnum": "milestones.models.VisionStatus.choices",
+        "ReviewOutcomeEnum": "milestones.models.Outcome.choices",
     },
 }
 

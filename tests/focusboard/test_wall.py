@@ -85,19 +85,20 @@ def test_registered_panels_are_drawn_in_their_region_and_order(
     assert "Maker time" in body or "meeting" in body or "working hours" in body
 
 
-def test_the_wall_partial_runs_eight_queries_on_the_demo_team(
+def test_the_wall_partial_runs_eleven_queries_on_the_demo_team(
     client, settings, django_assert_num_queries
 ):
     """Session, user, membership, the reload flag, the board, the maker line's policy and
-    next meeting, and the tripwires: eight, whatever the demo holds (the screen polls every
-    30 s)."""
+    next meeting, the vision panel's vision, target and criteria, and the tripwires: eleven,
+    whatever the demo holds (the screen polls every 30 s)."""
     settings.DEBUG = True
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     client.force_login(Membership.objects.filter(team__slug="demo").first().user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get("/t/demo/wall/content/", **HX)
     assert response.status_code == 200
     assert response.content.decode().count('class="wall-card"') >= 1
+    assert "wall-vision" in response.content.decode()
 
 
 def imported_modules(package: str) -> set[str]:

@@ -1,0 +1,328 @@
+"""Reads for the vision page, the reviews, the API and the wall panel. Each runs a fixed
+number of queries whatever the number of criteria, values, targets or reviews."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Prefetch, QuerySet
+from django.utils import timezone
+
+from core.feeds import FeedEvent, FeedQuery, FeedScope, FeedStamp
+from teams.models import Team
+
+from . import periods, pictures
+from .models import (
+    CharterChange,
+    CriteriaToken,
+    CriterionValue,
+    DoneCriterion,
+    QuarterlyReview,
+    Target,
+    TargetRevision,
+    Vision,
+    VisionStatus,
+)
+from .snapshots import changes_between
+
+# Who was at a review, in a stable order (by first name, then username) on every database.
+ATTENDEES = Prefetch(
+    "attendees", queryset=get_user_model().objects.order_by("first_name", "username")
+)
+
+
+def team_today(team: Team) -> date:
+    return timezone.localdate(timezone=ZoneInfo(team.timezone))
+
+
+def visions(team: Team) -> QuerySet[Vision]:
+    return Vision.objects.filter(team=team).order_by("-starts_on", "-pk")
+
+
+def criteria(vision: Vision) -> QuerySet[DoneCriterion]:
+    values = CriterionValue.objects.select_related("author", "token").order_by("at", "pk")
+    return vision.criteria.prefetch_related(Prefetch("values", queryset=values)).order_by(
+        "position", "pk"
+    )
+
+
+def targets(vision: Vision) -> QuerySet[Target]:
+    return vision.targets.annotate(revision_count=Count("revisions")).order_by("period")
+
+
+def target_revisions(target: Target) -> QuerySet[TargetRevision]:
+    return target.revisions.select_related("author").order_by("at", "pk")
+
+
+def reviews(vision: Vision) -> QuerySet[QuarterlyReview]:
+    return (
+        vision.reviews.select_related("author", "next_target_revision")
+        .prefetch_related(ATTENDEES)
+        .order_by("period")
+    )
+
+
+def active_vision(team: Team) -> Vision | None:
+    return Vision.objects.filter(team=team, status=VisionStatus.ACTIVE).first()
+
+
+def shown_vision(team: Team) -> Vision | None:
+    """The vision the team's pages show: the active one, else the most recent."""
+    return active_vision(team) or visions(team).first()
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """Where the team stands with its quarterly reviews: the next one due, whether it can be
+    held now, and whether it is late (more than two weeks past its date)."""
+
+    period: periods.Period | None  # the next period to review; None once all three are done
+    is_open: bool
+    is_overdue: bool
+    days_late: int
+
+    @property
+    def due_on(self) -> date | None:
+        return self.period.ends_on if self.period else None
+
+
+def review_status(vision: Vision, reviewed: set[int], today: date) -> ReviewStatus:
+    for period in vision.periods:
+        if period.number not in reviewed:
+            return ReviewStatus(
+                period,
+                is_open=periods.review_open(period.ends_on, today),
+                is_overdue=periods.review_overdue(period.ends_on, today),
+                days_late=max(0, (today - period.ends_on).days),
+            )
+    return ReviewStatus(None, is_open=False, is_overdue=False, days_late=0)
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    criterion: DoneCriterion
+    history: list[CriterionValue]
+    spark: pictures.Sparkline | None
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: periods.Period
+    target: Target | None
+    revision_count: int
+    is_current: bool
+    review: QuarterlyReview | None
+    days_left: int | None
+
+
+@dataclass(frozen=True)
+class VisionPage:
+    vision: Vision
+    today: date
+    criteria: list[CriterionRow]
+    achieved: bool
+    met_count: int
+    period_rows: list[PeriodRow]
+    current: periods.Period | None
+    reviews: list[QuarterlyReview]
+    review_status: ReviewStatus
+    charter: list[CharterChange]
+    roadmap: pictures.Roadmap
+    milestones: list[pictures.RoadmapMarker] = field(default_factory=list)
+
+
+def vision_page(vision: Vision, today: date) -> VisionPage:
+    """Everything the vision page draws, in a fixed number of queries whatever it holds."""
+    rows = []
+    for criterion in criteria(vision):
+        history = list(criterion.values.all())
+        spark = pictures.sparkline([v.new_value for v in history], criterion.target_value)
+        rows.append(CriterionRow(criterion, history, spark))
+    by_period = {t.period: t for t in targets(vision)}
+    done = list(reviews(vision))
+    reviewed = {r.period: r for r in done}
+    current = vision.period_on(today)
+    period_rows = [
+        PeriodRow(
+            period,
+            by_period.get(period.number),
+            getattr(by_period.get(period.number), "revision_count", 0),
+            current is not None and current.number == period.number,
+            reviewed.get(period.number),
+            period.days_left(today) if period.contains(today) else None,
+        )
+        for period in vision.periods
+    ]
+    # Milestones are placed here once they exist (they arrive with their own issue); the
+    # picture draws what exists and nothing else.
+    milestones: list[pictures.RoadmapMarker] = []
+    return VisionPage(
+        vision=vision,
+        today=today,
+        criteria=rows,
+        achieved=vision.achieved_by([row.criterion for row in rows]),
+        met_count=sum(row.criterion.met for row in rows),
+        period_rows=period_rows,
+        current=current,
+        reviews=done,
+        review_status=review_status(vision, set(reviewed), today),
+        charter=list(vision.charter_changes.select_related("author").order_by("at", "pk")),
+        roadmap=pictures.roadmap(
+            vision.starts_on,
+            vision.ends_on,
+            today=today,
+            reviewed=set(reviewed),
+            milestones=milestones,
+        ),
+        milestones=milestones,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    review: QuarterlyReview
+    previous: QuarterlyReview | None
+    changes: list[str]
+    replaced_target: str  # the next target's text before the review revised it ("": none)
+
+    @property
+    def met_count(self) -> int:
+        return sum(bool(c.get("met")) for c in self.review.snapshot.get("criteria", []))
+
+
+def review_view(review: QuarterlyReview) -> ReviewView:
+    previous = (
+        QuarterlyReview.objects.filter(vision_id=review.vision_id, period__lt=review.period)
+        .order_by("-period")
+        .first()
+    )
+    revision = review.next_target_revision
+    replaced = (
+        TargetRevision.objects.filter(target_id=revision.target_id, at__lte=revision.at)
+        .exclude(pk=revision.pk)
+        .order_by("-at", "-pk")
+        .values_list("text", flat=True)
+        .first()
+        if revision
+        else None
+    )
+    return ReviewView(
+        review,
+        previous,
+        changes_between(previous.snapshot if previous else None, review.snapshot),
+        replaced or "",
+    )
+
+
+def team_reviews(team: Team) -> QuerySet[QuarterlyReview]:
+    return (
+        QuarterlyReview.objects.filter(vision__team=team)
+        .select_related("vision", "author")
+        .prefetch_related(ATTENDEES)
+        .order_by("-held_on", "-pk")
+    )
+
+
+def criteria_token_lookup(secret: str) -> CriteriaToken | None:
+    """The live token for a secret, found by its hash (the secret itself is never compared)."""
+    token: CriteriaToken | None = CriteriaToken.objects.select_related("vision__team").for_secret(
+        secret
+    )
+    return token
+
+
+# --- Wall panel -----------------------------------------------------------------------------
+
+
+def wall_panel(team: Team, now: datetime) -> Mapping[str, Any] | None:
+    """The vision on the wall: the current target with the days left in its period, and the
+    criteria as met / not met marks. Nothing when there is no active vision. Three queries."""
+    vision = active_vision(team)
+    if vision is None:
+        return None
+    today = timezone.localtime(now, ZoneInfo(team.timezone)).date()
+    period = vision.period_on(today)
+    target = Target.objects.filter(vision=vision, period=period.number).first() if period else None
+    marks = list(vision.criteria.order_by("position", "pk"))
+    return {
+        "vision": vision,
+        "period": period,
+        "target": target,
+        "days_left": period.days_left(today) if period else None,
+        "criteria": marks,
+        "met_count": sum(c.met for c in marks),
+    }
+
+
+# --- Calendar feeds -----------------------------------------------------------------------------
+
+
+def _feed_visions(query: FeedQuery) -> QuerySet[Vision]:
+    """The active visions a feed covers: its team's, or those of every team of the person."""
+    if query.scope == FeedScope.TEAM:
+        scope = Vision.objects.filter(team=query.team)
+    else:
+        scope = Vision.objects.filter(team__memberships__user=query.user)
+    return scope.filter(status=VisionStatus.ACTIVE)
+
+
+def review_feed_version(query: FeedQuery) -> FeedStamp:
+    """A cheap fingerprint of the review dates a feed shows, in one query: every change that
+    moves or renames one (a re-charter, a held review, a renamed team) changes it."""
+    rows = list(
+        _feed_visions(query)
+        .annotate(held=Count("reviews", distinct=True), last_held=Max("reviews__created_at"))
+        .order_by("pk")
+        .values_list("pk", "updated_at", "team__name", "held", "last_held")
+    )
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    changed = [moment for row in rows for moment in (row[1], row[4]) if moment is not None]
+    return FeedStamp(digest, max(changed, default=None))
+
+
+def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
+    """Quarterly review dates as all-day, transparent events (shown, never busy): the due date
+    of each period's review, or the day it was held. Two queries."""
+    active = list(
+        _feed_visions(query)
+        .select_related("team")
+        .annotate(charter_count=Count("charter_changes", distinct=True))
+    )
+    held = {
+        (r.vision_id, r.period): r
+        for r in QuarterlyReview.objects.filter(vision__in=active).only(
+            "vision_id", "period", "held_on", "created_at"
+        )
+    }
+    events = []
+    for vision in active:
+        reviews_url = f"{query.base_url}/t/{vision.team.slug}/reviews/" if query.base_url else ""
+        for period in vision.periods:
+            review = held.get((vision.pk, period.number))
+            day = review.held_on if review else period.ends_on
+            events.append(
+                FeedEvent(
+                    uid=f"review-{vision.pk}-{period.number}@focusboard",
+                    summary=(
+                        f"Quarterly vision review (period {period.number}): {vision.title}"
+                        + ("" if review is None else " · held")
+                    ),
+                    start=day,
+                    end=day + timedelta(days=1),
+                    # Grows with every re-charter (which moves the date) and when it is held.
+                    sequence=vision.charter_count - 1 + (review is not None),
+                    changed_at=max(vision.updated_at, review.created_at)
+                    if review
+                    else vision.updated_at,
+                    description=f"{vision.team.name}: {vision.problem}",
+                    url=reviews_url,
+                    transparent=True,
+                )
+            )
+    return events
