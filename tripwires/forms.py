@@ -5,26 +5,13 @@ from typing import Any
 from django import forms
 
 from . import neutral
-from .models import AlertSettings, ArmKind, Tripwire
-
-TRIPWIRE_FIELDS = [
-    "name",
-    "metric",
-    "unit",
-    "higher_is_better",
-    "production_label",
-    "baseline_label",
-    "reference_gap",
-    "reference_window",
-    "tolerance",
-    "expected_interval_hours",
-]
+from .models import EDITABLE_FIELDS, AlertSettings, ArmKind, Tripwire
 
 
 class TripwireForm(forms.ModelForm):
     class Meta:
         model = Tripwire
-        fields = TRIPWIRE_FIELDS
+        fields = list(EDITABLE_FIELDS)
 
 
 class TripwireEditForm(TripwireForm):

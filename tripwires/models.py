@@ -32,6 +32,21 @@ class Cause(models.TextChoices):
     SIGN_FLIP = detect.Cause.SIGN_FLIP.value, "Sign flip"
 
 
+# Fields a lead sets on a tripwire; every change to them is logged with a reason.
+EDITABLE_FIELDS = (
+    "name",
+    "metric",
+    "unit",
+    "higher_is_better",
+    "production_label",
+    "baseline_label",
+    "reference_gap",
+    "reference_window",
+    "tolerance",
+    "expected_interval_hours",
+)
+
+
 class Tripwire(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="tripwires")
     name = models.CharField(max_length=100)

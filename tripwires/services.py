@@ -20,6 +20,7 @@ from teams.models import Team
 
 from . import detect, neutral, words
 from .models import (
+    EDITABLE_FIELDS,
     AlertSettings,
     AlertSubscription,
     ArmKind,
@@ -36,19 +37,6 @@ from .tasks import post_alarm_webhook, send_alarm_email
 
 MAX_BATCH = 1000
 MAX_MUTE = timedelta(days=90)
-# Fields a lead sets on a tripwire; every change to them is logged with a reason.
-EDITABLE_FIELDS = (
-    "name",
-    "metric",
-    "unit",
-    "higher_is_better",
-    "production_label",
-    "baseline_label",
-    "reference_gap",
-    "reference_window",
-    "tolerance",
-    "expected_interval_hours",
-)
 
 
 @dataclass(frozen=True)
