@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +9,13 @@ from django.db.models import F, Q
 from .timezones import validate_timezone
 
 FOCUS_CAP_MIN, FOCUS_CAP_MAX, FOCUS_CAP_DEFAULT = 1, 5, 3
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    """How a person is shown: the name they gave, else their username (usernames are for
+    where something is typed)."""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
 
 
 class Team(models.Model):
