@@ -3,13 +3,15 @@
 A person in two teams may have uploaded the same calendar in each. Per person, the most
 recently imported upload is kept, and each calendar address once (its most recent import);
 the other copies and their busy intervals go, since the kept one carries the same time.
+The team column goes in the next migration: PostgreSQL does not alter a table in the
+transaction that deleted rows from it while their foreign-key checks are still pending.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import migrations, models
+from django.db import migrations
 
 
 def _newest_first(source: Any) -> tuple[Any, ...]:
@@ -44,24 +46,4 @@ class Migration(migrations.Migration):
             model_name="busysource", name="busy_source_url_once_per_member"
         ),
         migrations.RunPython(keep_one_per_person, migrations.RunPython.noop),
-        migrations.AlterModelOptions(
-            name="busysource", options={"ordering": ["user__username", "kind", "pk"]}
-        ),
-        migrations.RemoveField(model_name="busysource", name="team"),
-        migrations.AddConstraint(
-            model_name="busysource",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "upload")),
-                fields=("user",),
-                name="busy_source_one_upload_per_person",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="busysource",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "url")),
-                fields=("user", "url"),
-                name="busy_source_url_once_per_person",
-            ),
-        ),
     ]
