@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", team_views.home, name="home"),
     path("me/", team_views.me, name="me"),
+    path("invite/<str:secret>/", team_views.invitation, name="invitation"),
     path("", include("teams.urls")),
     path("", include("milestones.urls")),
     path("", include("focusboard.urls")),
