@@ -28,7 +28,7 @@ from .forms import (
     TeamSettingsForm,
 )
 from .models import Invitation, InvitationState, Membership, Role
-from .permissions import AuthedRequest, team_access
+from .permissions import AuthedRequest, TeamAccess, team_access
 
 
 @login_required
@@ -60,9 +60,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_settings(
-    request: AuthedRequest, team_slug: str, *, issued_url: str = "", status: int = 200
-) -> HttpResponse:
+def team_settings(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     team = access.team
     form = TeamSettingsForm(request.POST or None, instance=team)
@@ -77,6 +75,18 @@ def team_settings(
             messages.success(request, "Team settings saved.")
             return redirect("teams:settings", team_slug=team.slug)
         team.refresh_from_db()
+    return _settings_page(request, access, form)
+
+
+def _settings_page(
+    request: AuthedRequest,
+    access: TeamAccess,
+    form: TeamSettingsForm,
+    *,
+    issued_url: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    team = access.team
     return render(
         request,
         "teams/settings.html",
@@ -155,7 +165,13 @@ def invitation_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     if issued.invitation.email:
         messages.success(request, f"Invitation sent to {issued.invitation.email}.")
     # The address is shown once, here, and never stored: rendered, not redirected.
-    return team_settings(request, team_slug, issued_url=issued.url, status=201)
+    return _settings_page(
+        request,
+        access,
+        TeamSettingsForm(instance=access.team),
+        issued_url=issued.url,
+        status=201,
+    )
 
 
 @login_required
