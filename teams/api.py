@@ -15,7 +15,7 @@ from core.errors import conflict
 from core.rules import RuleCode
 
 from . import selectors, services
-from .models import Invitation, Membership, Role, Team
+from .models import Invitation, Membership, Role, Team, display_name
 from .permissions import TeamScopedMixin, request_user, team_access
 from .timezones import validate_timezone
 
@@ -139,7 +139,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["username", "name", "role"]
 
     def get_name(self, membership: Membership) -> str:
-        return membership.user.get_full_name() or membership.user.username
+        return display_name(membership.user)
 
 
 class MemberInvitedSerializer(serializers.Serializer):

@@ -73,3 +73,10 @@ class SignUpForm(forms.Form):
     username = forms.CharField(max_length=150, help_text="What you type to sign in.")
     email = forms.EmailField(required=False, help_text="For resetting your password.")
     password = forms.CharField(widget=forms.PasswordInput, min_length=1)
+
+
+class NameForm(forms.Form):
+    """How colleagues see a person: their name on cards, lists and meetings."""
+
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")

@@ -172,6 +172,15 @@ def membership_remove(*, team: Team, username: str) -> None:
     membership.delete()
 
 
+@transaction.atomic
+def name_update(*, user: User, first_name: str, last_name: str) -> User:
+    """The name people see (display_name); empty falls back to the username."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 def profile_for(user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile

@@ -22,12 +22,13 @@ from .forms import (
     InvitationForm,
     MemberAddForm,
     MemberRoleForm,
+    NameForm,
     ProfileForm,
     SignUpForm,
     TeamCreateForm,
     TeamSettingsForm,
 )
-from .models import Invitation, InvitationState, Membership, Role
+from .models import Invitation, InvitationState, Membership, Role, display_name
 from .permissions import AuthedRequest, TeamAccess, team_access
 
 
@@ -282,6 +283,22 @@ def member_change(request: AuthedRequest, team_slug: str, username: str) -> Http
 @require_http_methods(["GET", "POST"])
 def me(request: AuthedRequest) -> HttpResponse:
     profile = services.profile_for(request.user)
+    naming = request.method == "POST" and request.POST.get("form") == "name"
+    name_form = NameForm(
+        request.POST if naming else None,
+        initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
+    )
+    if naming:
+        if name_form.is_valid():
+            services.name_update(user=request.user, **name_form.cleaned_data)
+            messages.success(request, f"Colleagues now see you as {display_name(request.user)}.")
+            return redirect("me")
+        return render(
+            request,
+            "teams/me.html",
+            {"form": ProfileForm(instance=profile), "name_form": name_form},
+            status=400,
+        )
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,4 +310,4 @@ def me(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Your time zone and hours are saved.")
             return redirect("me")
-    return render(request, "teams/me.html", {"form": form})
+    return render(request, "teams/me.html", {"form": form, "name_form": name_form})

@@ -15,6 +15,8 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from focusboard.models import FocusStatus
+from focusboard.services import focus_item_add
 from teams.models import Invitation, Membership, Role
 from tests.conftest import TeamPeople
 from tests.factories import UserFactory
@@ -226,3 +228,29 @@ def test_who_may_create_teams_is_a_setting(people: TeamPeople, client, settings,
         people.member.is_staff = True
         people.member.save()
         assert api_as(people.member).post("/api/v1/teams/", body, format="json").status_code == 201
+
+
+def test_people_edit_their_name_and_it_is_shown_instead_of_the_username(people: TeamPeople, client):
+    client.force_login(people.member)
+    saved = client.post("/me/", {"form": "name", "first_name": "Tom", "last_name": "Becker"})
+    assert saved.status_code == 302
+    assert "Colleagues now see you as Tom Becker" in client.get("/me/").content.decode()
+    members = api_as(people.lead).get("/api/v1/teams/ml/members/").json()["results"]
+    assert {"username": "member", "name": "Tom Becker", "role": "member"} in members
+    client.force_login(people.lead)
+    settings_page = client.get("/t/ml/settings/").content.decode()
+    assert "Tom Becker" in settings_page
+    # The parked list showed usernames while the cards showed names: names in both now.
+    focus_item_add(
+        team=people.team,
+        actor=people.lead,
+        title="Later",
+        why="",
+        owner=people.member,
+        status=FocusStatus.PARKED,
+    )
+    board = client.get("/t/ml/").content.decode()
+    parked = board[board.index('class="parked-item"') :]
+    assert "Tom Becker" in parked[:400] and ">member<" not in parked[:400]
+    too_long = client.post("/me/", {"form": "name", "first_name": "x" * 151, "last_name": ""})
+    assert too_long.status_code == 400
