@@ -314,11 +314,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Join the invitation's team with its role; the invitation is used up. A person already
     in the team keeps their role and the invitation stays open for someone else.
     Raises InvitationGone when it was used, expired or revoked."""
-    invitation = (
-        Invitation.objects.select_for_update()
-        .select_related("team", "invited_by")
-        .get(pk=invitation.pk)
-    )
+    # Only the invitation's row is locked (PostgreSQL refuses FOR UPDATE on the nullable side
+    # of the join to the inviter): two people opening one link at once use it once.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     state = invitation.state(django_timezone.now())
     if state != InvitationState.PENDING:
         raise InvitationGone(invitation, state)
