@@ -450,7 +450,7 @@ def _flagged_meetings(user: User) -> set[int]:
     now = timezone.now()
     upcoming = Meeting.objects.filter(
         attendance__user=user, status=MeetingStatus.CONFIRMED, end__gt=now
-    ).prefetch_related("attendance")
+    ).prefetch_related("attendance__user")
     return {
         meeting_id
         for meeting_id, people in newly_busy(upcoming).items()

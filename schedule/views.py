@@ -1,5 +1,6 @@
 """The team's week: the picture, proposing and booking meetings, the maker report, rebalance
-suggestions and the member's busy calendars; and the maker policy page.
+suggestions; a person's own busy calendars (/me/calendars/, for every team); and the maker
+policy page.
 
 Every action is a plain form POST that redirects (works without JavaScript); with htmx the
 same URLs answer with the parts of templates/schedule/week.html that changed.
