@@ -31,8 +31,26 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by email: Django's views, in the site's own templates (registration/).
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("", team_views.home, name="home"),
     path("me/", team_views.me, name="me"),
+    path("invite/<str:secret>/", team_views.invitation, name="invitation"),
     path("", include("teams.urls")),
     path("", include("milestones.urls")),
     path("", include("focusboard.urls")),

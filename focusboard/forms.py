@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
-from teams.models import Membership, Role, Team
+from teams.models import Membership, Role, Team, display_name
 
 from .models import TITLE_MAX_LENGTH
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 def _owner_field(team: Team) -> OwnerChoiceField:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.history import AppendOnlyModel
 from core.tokens import HashedToken
-from teams.models import FOCUS_CAP_MAX, Team
+from teams.models import FOCUS_CAP_MAX, Team, display_name
 
 TITLE_MAX_LENGTH = 80
 
@@ -90,7 +90,7 @@ class FocusItem(models.Model):
     def owner_name(self) -> str:
         if self.owner is None:
             return ""
-        return self.owner.get_full_name() or self.owner.username
+        return display_name(self.owner)
 
     @property
     def is_active(self) -> bool:

@@ -60,6 +60,16 @@ def person_timezone(user: User, team: Team) -> str:
     return (profile.timezone if profile is not None else "") or team.timezone
 
 
+def home_timezone(user: User) -> str:
+    """The zone a person's own things are read in where no team is in view (their busy
+    calendars): their own zone, else that of the first team they joined, else UTC."""
+    profile = _profile(user)
+    if profile is not None and profile.timezone:
+        return profile.timezone
+    first = user.memberships.select_related("team").order_by("created_at", "pk").first()
+    return first.team.timezone if first is not None else "UTC"
+
+
 @dataclass(frozen=True)
 class Hours:
     """A person's effective local hours: own overrides, else the team policy."""

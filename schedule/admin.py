@@ -82,16 +82,16 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(BusySource)
 class BusySourceAdmin(admin.ModelAdmin):
-    list_display = ["user", "team", "kind", "filename", "last_imported_at", "interval_count"]
-    list_filter = ["kind", "team"]
-    search_fields = ["user__username", "team__name", "filename"]
+    list_display = ["user", "kind", "filename", "last_imported_at", "interval_count"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "filename"]
     readonly_fields = ["last_imported_at", "last_attempt_at", "last_error", "interval_count"]
 
 
 @admin.register(BusyInterval)
 class BusyIntervalAdmin(admin.ModelAdmin):
     list_display = ["user", "start", "end", "summary", "source"]
-    list_filter = ["source__team"]
+    list_filter = ["source__kind"]
     search_fields = ["user__username", "summary"]
     date_hierarchy = "start"
 

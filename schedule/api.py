@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -272,6 +273,13 @@ class MeetingSerializer(serializers.ModelSerializer):
     local_times = serializers.SerializerMethodField(
         help_text="Per attendee: the start in their time zone."
     )
+    newly_busy = serializers.SerializerMethodField(
+        help_text="Attendees (usernames) whose own calendar now has busy time during this "
+        "confirmed meeting, imported after it was booked."
+    )
+    newly_busy_sentences = serializers.SerializerMethodField(
+        help_text='The same in words: "tom is now busy then".'
+    )
 
     class Meta:
         model = Meeting
@@ -285,6 +293,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "attendees",
             "optional_attendees",
             "local_times",
+            "newly_busy",
+            "newly_busy_sentences",
             "status",
             "sequence",
             "forced_into_maker_time",
@@ -293,6 +303,23 @@ class MeetingSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def _newly_busy(self, meeting: Meeting) -> list[User]:
+        """Computed once per response for every meeting in it (one query for a page)."""
+        flagged = self.context.get("_newly_busy")
+        if flagged is None:
+            parent = self.parent
+            instances = parent.instance if parent is not None else None
+            meetings = list(instances) if instances is not None else [meeting]
+            flagged = selectors.newly_busy(meetings)
+            cast(dict[str, Any], self.context)["_newly_busy"] = flagged
+        return flagged.get(meeting.pk, [])
+
+    def get_newly_busy(self, meeting: Meeting) -> list[str]:
+        return [user.username for user in self._newly_busy(meeting)]
+
+    def get_newly_busy_sentences(self, meeting: Meeting) -> list[str]:
+        return [selectors.busy_then_sentence(user) for user in self._newly_busy(meeting)]
 
     def get_organizer(self, meeting: Meeting) -> str | None:
         return meeting.organizer.username if meeting.organizer else None
@@ -529,22 +556,20 @@ def _imported(source: BusySource, code: int = status.HTTP_201_CREATED) -> Respon
     return Response(data, status=code)
 
 
-@extend_schema(tags=["schedule"])
-class BusySourceViewSet(
-    TeamScopedMixin,
+class _CalendarsViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Your own busy calendars in this team: an uploaded .ics and any calendar URLs. Nobody
-    else sees them (a calendar URL is often a secret)."""
+    """A person's own busy calendars: an uploaded .ics and any calendar URLs. They count in
+    every team the person is in; nobody else sees them (a calendar URL is often a secret)."""
 
     serializer_class = BusySourceSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[BusySource]:
-        return selectors.busy_sources_for(self.team, request_user(self.request))
+        return selectors.busy_sources_for(request_user(self.request))
 
     @extend_schema(
         request={
@@ -560,15 +585,11 @@ class BusySourceViewSet(
         if "file" in request.FILES:
             upload = BusyUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            source = services.busy_source_import_file(
-                team=self.team, user=user, file=upload.validated_data["file"]
-            )
+            source = services.busy_source_import_file(user=user, file=upload.validated_data["file"])
         elif isinstance(request.data, Mapping) and "url" in request.data:
             link = BusyUrlSerializer(data=request.data)
             link.is_valid(raise_exception=True)
-            source = services.busy_source_add_url(
-                team=self.team, user=user, url=link.validated_data["url"]
-            )
+            source = services.busy_source_add_url(user=user, url=link.validated_data["url"])
         else:
             raise serializers.ValidationError(
                 {"file": ["Send an .ics file (multipart field `file`) or a calendar `url`."]}
@@ -585,6 +606,18 @@ class BusySourceViewSet(
 
     def perform_destroy(self, instance: BusySource) -> None:
         services.busy_source_delete(source=instance)
+
+
+@extend_schema(tags=["me"])
+class MyCalendarViewSet(_CalendarsViewSet):
+    """Your busy calendars, the home of them: an uploaded .ics and any calendar URLs, used
+    for every team you are in. Nobody else sees them (a calendar URL is often a secret)."""
+
+
+@extend_schema(tags=["schedule"])
+class BusySourceViewSet(TeamScopedMixin, _CalendarsViewSet):
+    """Your busy calendars seen from one team: the same ones as `me/calendars/` (a file
+    uploaded here counts in every team you are in). Viewers read; members add and remove."""
 
 
 # --- maker-report/ and rebalance/ ---------------------------------------------------------------

@@ -4,6 +4,7 @@ from . import api
 
 meetings = api.MeetingViewSet
 sources = api.BusySourceViewSet
+mine = api.MyCalendarViewSet
 
 urlpatterns = [
     path(
@@ -45,6 +46,17 @@ urlpatterns = [
         "teams/<slug:team_slug>/busy-sources/<int:pk>/refresh/",
         sources.as_view({"post": "refresh"}),
         name="api-busy-source-refresh",
+    ),
+    path("me/calendars/", mine.as_view({"get": "list", "post": "create"}), name="api-my-calendars"),
+    path(
+        "me/calendars/<int:pk>/",
+        mine.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="api-my-calendar-detail",
+    ),
+    path(
+        "me/calendars/<int:pk>/refresh/",
+        mine.as_view({"post": "refresh"}),
+        name="api-my-calendar-refresh",
     ),
     path(
         "teams/<slug:team_slug>/maker-report/",

@@ -1,8 +1,8 @@
 """The demo team's maker schedule: a policy, busy calendars imported from generated .ics files
 through the real import service, and two weeks of meetings booked through the engine's best
 proposal (last week, for the week-over-week report, and this week); a meeting that fits no
-maker-friendly slot that day takes the least bad one, flagged. Running it twice adds nothing:
-a meeting with the same title on the same day is left alone."""
+maker-friendly slot that day takes the least bad one, flagged. Running it again creates only
+what is missing and never undoes what people did (see `seed`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser, User
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from teams.services import profile_for, profile_update
 
 from . import adapters, proposals, services
 from .demo_calendars import demo_calendar_ics
-from .models import MakerPolicy, Meeting, MeetingStatus
+from .models import BusySource, MakerPolicy, Meeting
 
 CALENDAR_PEOPLE = ("lena", "sam", "priya", "tom")
 
@@ -57,11 +58,53 @@ WEEK = [
 
 
 def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None:
+    """Create what is missing and leave alone what people changed: the policy, Tom's hours
+    and the calendars are set up once, with the team's schedule (no policy yet); a week's
+    meetings are booked only when that week has none of the demo's meetings in any status, so
+    a cancelled, moved or retitled meeting is never booked again."""
     users = {name: cast(User, user) for name, user in people.items()}
-    if not MakerPolicy.objects.filter(team=team).exists():
-        # Two-hour windows: Paris, London and an early-starting New York then share
-        # 14:00-15:00 Paris time, right after lunch in Europe and early morning in New York.
-        services.maker_policy_update(team=team, window_minutes=120)
+    zone = ZoneInfo(team.timezone)
+    today = timezone.now().astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    last_monday = monday - timedelta(weeks=1)
+
+    if MakerPolicy.objects.filter(team=team).exists():
+        stdout.write("  policy, hours and calendars already set up: left as they are")
+    else:
+        _set_up(team, users, last_monday, stdout)
+
+    booked = kept = 0
+    skipped: list[str] = []
+    forced: list[str] = []
+    organizer = users["lena"]
+    for week_monday in (last_monday, monday):
+        if _week_seeded(team, week_monday, zone):
+            kept += 1
+            continue
+        for item in WEEK:
+            if item.this_week_only and week_monday != monday:
+                continue
+            day = week_monday + timedelta(days=item.weekday)
+            outcome = _book(team, organizer, item, day, zone)
+            booked += outcome in ("booked", "forced")
+            what = f"{item.title} {day:%a %d %b}"
+            if outcome == "forced":
+                forced.append(what)
+            elif outcome == "skipped":
+                skipped.append(what)
+    stdout.write(
+        f"  meetings: {booked} booked, {kept} week{'s' if kept != 1 else ''} already there"
+    )
+    if forced:
+        stdout.write(f"  only in maker time (booked, flagged): {', '.join(forced)}")
+    if skipped:
+        stdout.write(f"  no free slot that day (not booked): {', '.join(skipped)}")
+
+
+def _set_up(team: Team, users: Mapping[str, User], last_monday: date, stdout: Any) -> None:
+    # Two-hour windows: Paris, London and an early-starting New York then share
+    # 14:00-15:00 Paris time, right after lunch in Europe and early morning in New York.
+    services.maker_policy_update(team=team, window_minutes=120)
     tom = users.get("tom")
     if tom is not None and profile_for(tom).workday_start is None:
         # Tom starts early to overlap with Europe: his own hours, not the team's.
@@ -71,16 +114,10 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
             workday_end=time(17),
             fields={"workday_start", "workday_end"},
         )
-
-    zone = ZoneInfo(team.timezone)
-    today = timezone.now().astimezone(zone).date()
-    monday = today - timedelta(days=today.weekday())
-    last_monday = monday - timedelta(weeks=1)
-
     for seed_number, username in enumerate(CALENDAR_PEOPLE):
         user = users.get(username)
-        if user is None:
-            continue
+        if user is None or BusySource.objects.filter(user=user).exists():
+            continue  # a person's own calendars are never replaced by the demo's
         data = demo_calendar_ics(
             username=username,
             timezone=adapters.person_timezone(user, team),
@@ -89,45 +126,25 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
             seed=seed_number,
         )
         source = services.busy_source_import_file(
-            team=team, user=user, file=ContentFile(data, name=f"{username}-calendar.ics")
+            user=user, file=ContentFile(data, name=f"{username}-calendar.ics")
         )
         stdout.write(f"  {username}: {source.interval_count} busy intervals imported")
 
-    booked = kept = 0
-    skipped: list[str] = []
-    forced: list[str] = []
-    organizer = users["lena"]
-    for week_monday in (last_monday, monday):
-        for item in WEEK:
-            if item.this_week_only and week_monday != monday:
-                continue
-            day = week_monday + timedelta(days=item.weekday)
-            outcome = _book(team, organizer, item, day, zone)
-            booked += outcome in ("booked", "forced")
-            kept += outcome == "kept"
-            what = f"{item.title} {day:%a %d %b}"
-            if outcome == "forced":
-                forced.append(what)
-            elif outcome == "skipped":
-                skipped.append(what)
-    stdout.write(f"  meetings: {booked} booked, {kept} already there")
-    if forced:
-        stdout.write(f"  only in maker time (booked, flagged): {', '.join(forced)}")
-    if skipped:
-        stdout.write(f"  no free slot that day (not booked): {', '.join(skipped)}")
+
+def _week_seeded(team: Team, monday: date, zone: ZoneInfo) -> bool:
+    """Any of the demo's meetings in that week, whatever became of it since."""
+    start = datetime.combine(monday, time(0), zone)
+    return Meeting.objects.filter(
+        team=team,
+        title__in={item.title for item in WEEK},
+        start__gte=start,
+        start__lt=start + timedelta(weeks=1),
+    ).exists()
 
 
 def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneInfo) -> str:
     day_start = datetime.combine(day, time(0), zone)
     day_end = day_start + timedelta(days=1)
-    if Meeting.objects.filter(
-        team=team,
-        title=item.title,
-        status=MeetingStatus.CONFIRMED,
-        start__gte=day_start,
-        start__lt=day_end,
-    ).exists():
-        return "kept"
     try:
         if item.forced_at is not None:
             start = datetime.combine(day, item.forced_at, zone)
@@ -172,6 +189,6 @@ def _book(team: Team, organizer: User, item: DemoMeeting, day: date, zone: ZoneI
                     notify_attendees=False,
                 )
                 return "forced" if best.interrupts_maker_time else "booked"
-    except RuleViolation:
+    except (RuleViolation, ValidationError):  # no free slot, or someone has left the team
         pass
     return "skipped"

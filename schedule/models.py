@@ -223,9 +223,12 @@ class BusySourceKind(models.TextChoices):
 
 
 class BusySource(models.Model):
-    """Where a member's busy time comes from: one uploaded .ics, and any number of URLs."""
+    """Where a person's busy time comes from: one uploaded .ics, and any number of URLs.
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="busy_sources")
+    It belongs to the person, not to a membership: the same calendar counts in every team
+    they are in, so nobody uploads it twice and a new team sees it at once.
+    """
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="busy_sources"
     )
@@ -244,7 +247,7 @@ class BusySource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["team", "user__username", "kind", "pk"]
+        ordering = ["user__username", "kind", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=BusySourceKind.values), name="busy_source_kind_valid"
@@ -255,14 +258,14 @@ class BusySource(models.Model):
                 violation_error_message="A calendar URL source needs its URL.",
             ),
             models.UniqueConstraint(
-                fields=["team", "user"],
+                fields=["user"],
                 condition=Q(kind=BusySourceKind.UPLOAD),
-                name="busy_source_one_upload_per_member",
+                name="busy_source_one_upload_per_person",
             ),
             models.UniqueConstraint(
-                fields=["team", "user", "url"],
+                fields=["user", "url"],
                 condition=Q(kind=BusySourceKind.URL),
-                name="busy_source_url_once_per_member",
+                name="busy_source_url_once_per_person",
             ),
         ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from teams.models import Membership
+from teams.models import Membership, display_name
 
 from . import engine
 from .adapters import person_hours, person_timezone, windows_on
@@ -326,7 +326,7 @@ def _row(
                 label=meeting.title,
                 meeting_id=meeting.pk,
             )
-    name = user.get_full_name() or username
+    name = display_name(user)
     label = name if len(name) <= 18 else username
     return Row(username, label, _place(person.timezone, monday), y, out.shapes)
 

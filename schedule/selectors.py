@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
 
-from teams.models import Membership, Team
+from teams.models import Membership, Team, display_name
 
 from . import engine
 from .adapters import engine_person, engine_policy, person_timezone
@@ -113,12 +113,55 @@ def overlapping_attendance(
 
 
 def overlapping_busy(
-    team: Team, user_ids: Iterable[int], *, start: datetime, end: datetime
+    user_ids: Iterable[int], *, start: datetime, end: datetime
 ) -> QuerySet[BusyInterval]:
-    """Busy time these people imported into this team that overlaps [start, end)."""
-    return BusyInterval.objects.filter(
-        source__team=team, user_id__in=list(user_ids), start__lt=end, end__gt=start
-    )
+    """Busy time these people imported that overlaps [start, end). A person's calendars are
+    theirs and count in every team they are in."""
+    return BusyInterval.objects.filter(user_id__in=list(user_ids), start__lt=end, end__gt=start)
+
+
+def is_the_meeting_itself(interval: BusyInterval, meeting: Meeting) -> bool:
+    """Busy time with exactly the meeting's start and end is the meeting as an invitation or
+    a feed copied it into the person's own calendar, not something else they have then."""
+    return interval.start == meeting.start and interval.end == meeting.end
+
+
+def busy_then_sentence(user: User) -> str:
+    """How a meeting is flagged when an attendee's own calendar now has something then."""
+    return f"{display_name(user)} is now busy then"
+
+
+def newly_busy(meetings: Iterable[Meeting]) -> dict[int, list[User]]:
+    """Per confirmed meeting, the attendees whose own calendar now has busy time during it
+    (one query for any number of meetings; attendance must be prefetched).
+
+    A booking is refused over busy time, so such busy time came in after the booking: the
+    meeting is flagged ("tom is now busy then") until it or the busy time moves.
+    """
+    confirmed = [m for m in meetings if m.status == MeetingStatus.CONFIRMED]
+    if not confirmed:
+        return {}
+    ids = {a.user_id for m in confirmed for a in m.attendance.all()}
+    start = min(m.start for m in confirmed)
+    end = max(m.end for m in confirmed)
+    by_user: dict[int, list[BusyInterval]] = defaultdict(list)
+    for interval in overlapping_busy(ids, start=start, end=end):
+        by_user[interval.user_id].append(interval)
+    flagged: dict[int, list[User]] = {}
+    for meeting in confirmed:
+        busy = [
+            a.user
+            for a in meeting.attendance.all()
+            if any(
+                i.start < meeting.end
+                and i.end > meeting.start
+                and not is_the_meeting_itself(i, meeting)
+                for i in by_user.get(a.user_id, ())
+            )
+        ]
+        if busy:
+            flagged[meeting.pk] = busy
+    return flagged
 
 
 def team_calendar(
@@ -129,7 +172,7 @@ def team_calendar(
     memberships = list(members(team))
     ids = [m.user_id for m in memberships]
     busy: dict[int, list[BusyInterval]] = defaultdict(list)
-    for interval in overlapping_busy(team, ids, start=start, end=end).order_by("start"):
+    for interval in overlapping_busy(ids, start=start, end=end).order_by("start"):
         busy[interval.user_id].append(interval)
 
     team_meetings: dict[int, CalendarMeeting] = {}
@@ -303,6 +346,8 @@ class MeetingLine:
 
     meeting: Meeting
     local_times: str
+    # "tom is now busy then", for each attendee whose calendar now has busy time then.
+    newly_busy: tuple[str, ...] = ()
 
 
 def local_times_line(start: datetime, people: Iterable[tuple[str, str]]) -> str:
@@ -314,7 +359,9 @@ def local_times_line(start: datetime, people: Iterable[tuple[str, str]]) -> str:
 
 
 def meeting_lines(team: Team, *, start: datetime, end: datetime) -> list[MeetingLine]:
-    """The team's meetings (cancelled ones too) in [start, end), in three queries."""
+    """The team's meetings (cancelled ones too) in [start, end), in four queries."""
+    meetings = list(meetings_for_team(team, start=start, end=end))
+    flagged = newly_busy(meetings)
     return [
         MeetingLine(
             meeting,
@@ -325,8 +372,9 @@ def meeting_lines(team: Team, *, start: datetime, end: datetime) -> list[Meeting
                     for r in meeting.attendance.all()
                 ),
             ),
+            tuple(busy_then_sentence(u) for u in flagged.get(meeting.pk, ())),
         )
-        for meeting in meetings_for_team(team, start=start, end=end)
+        for meeting in meetings
     ]
 
 
@@ -355,6 +403,6 @@ def meetings_for_team(
     ).order_by("start", "pk")
 
 
-def busy_sources_for(team: Team, user: User) -> QuerySet[BusySource]:
-    """A member's own calendars in this team (URLs can be secrets: nobody else sees them)."""
-    return BusySource.objects.filter(team=team, user=user).select_related("user", "team")
+def busy_sources_for(user: User) -> QuerySet[BusySource]:
+    """A person's own calendars, for every team (URLs can be secrets: nobody else sees them)."""
+    return BusySource.objects.filter(user=user).select_related("user")

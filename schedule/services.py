@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,7 +29,13 @@ from teams.models import Membership, Team
 from teams.services import lock_team
 
 from . import engine
-from .adapters import engine_person, engine_policy, meeting_too_long, person_timezone
+from .adapters import (
+    engine_person,
+    engine_policy,
+    home_timezone,
+    meeting_too_long,
+    person_timezone,
+)
 from .attendees import resolve_attendees
 from .ical.read import MAX_ICS_BYTES, IcsImportError, ReadResult, size_refusal
 from .ical.read.isolated import read_busy_isolated
@@ -47,7 +54,9 @@ from .models import (
     MeetingStatus,
 )
 from .selectors import (
+    busy_then_sentence,
     import_horizon,
+    newly_busy,
     overlapping_attendance,
     overlapping_busy,
     policy_for,
@@ -154,7 +163,7 @@ def _conflicts(
                 "end": meeting.end,
             }
         )
-    busy = overlapping_busy(team, users, start=start, end=end).order_by("start", "user_id")
+    busy = overlapping_busy(users, start=start, end=end).order_by("start", "user_id")
     for interval in busy:
         member = users[interval.user_id]
         found.append(
@@ -429,16 +438,7 @@ class BusyImportFailed(ValidationError):
         self.field = field
 
 
-def _member(team: Team, user: User) -> Membership:
-    membership = (
-        Membership.objects.filter(team=team, user=user).select_related("user__profile").first()
-    )
-    if membership is None:
-        raise ValidationError(f"{user.username} is not a member of {team.name}.")
-    return membership
-
-
-def _read(data: bytes, *, membership: Membership, team: Team, field: str) -> ReadResult:
+def _read(data: bytes, *, user: User, field: str) -> ReadResult:
     """Read the calendar in a separate, limited process (no file can hold this worker)."""
     if len(data) > MAX_ICS_BYTES:
         raise BusyImportFailed(size_refusal(len(data)), field=field)
@@ -448,16 +448,60 @@ def _read(data: bytes, *, membership: Membership, team: Team, field: str) -> Rea
             data,
             horizon_start=start,
             horizon_end=end,
-            default_timezone=person_timezone(membership.user, team),
+            default_timezone=home_timezone(user),
         )
     except IcsImportError as exc:
         raise BusyImportFailed(str(exc), field=field) from exc
 
 
+def _lock_person(user: User) -> None:
+    """Bookings lock their attendees' user rows (see _lock_people): an import takes the same
+    lock, so a meeting is never booked against half of a replaced calendar."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+
+
+def _flagged_meetings(user: User) -> set[int]:
+    """The upcoming confirmed meetings this person is in that their busy time now overlaps."""
+    now = timezone.now()
+    upcoming = Meeting.objects.filter(
+        attendance__user=user, status=MeetingStatus.CONFIRMED, end__gt=now
+    ).prefetch_related("attendance__user")
+    return {
+        meeting_id
+        for meeting_id, people in newly_busy(upcoming).items()
+        if any(p.pk == user.pk for p in people)
+    }
+
+
+def _tell_organizers(user: User, meeting_ids: set[int]) -> None:
+    """Email each organizer whose meeting the person is now busy during (after commit, so a
+    rolled-back import tells nobody; a mail failure never undoes the import)."""
+    meetings = Meeting.objects.filter(pk__in=meeting_ids).select_related("organizer", "team")
+    for meeting in meetings:
+        organizer = meeting.organizer
+        if organizer is None or not organizer.email:
+            continue
+        tz_name = person_timezone(organizer, meeting.team)
+        when = _span_words(meeting.start, meeting.end, tz_name)
+        sentence = busy_then_sentence(user)
+        send_mail(
+            subject=f"{sentence} ({meeting.title})",
+            message=f"{sentence}: “{meeting.title}”, {when}. Their own calendar now has "
+            "something else at that time. The meeting is flagged on the team's week page; "
+            "move it or ask them.",
+            from_email=None,
+            recipient_list=[organizer.email],
+            fail_silently=True,
+        )
+
+
 @transaction.atomic
-def _store_intervals(*, team: Team, source: BusySource, result: ReadResult) -> BusySource:
-    """Replace the source's busy intervals and its list of skipped events in one transaction."""
-    lock_team(team)
+def _store_intervals(*, source: BusySource, result: ReadResult) -> BusySource:
+    """Replace the source's busy intervals and its list of skipped events in one transaction,
+    and tell the organizers of meetings the new busy time now conflicts with."""
+    user = source.user
+    _lock_person(user)
+    flagged_before = _flagged_meetings(user)
     now = timezone.now()
     is_new = source.pk is None
     source.last_imported_at = now
@@ -490,6 +534,9 @@ def _store_intervals(*, team: Team, source: BusySource, result: ReadResult) -> B
     for row in rows:
         row.source = source
     BusyInterval.objects.bulk_create(rows, batch_size=500)
+    newly = _flagged_meetings(user) - flagged_before
+    if newly:
+        transaction.on_commit(lambda: _tell_organizers(user, newly))
     return source
 
 
@@ -502,30 +549,29 @@ def _record_failure(*, source: BusySource, reason: str) -> None:
     source.last_error = reason
 
 
-def busy_source_import_file(*, team: Team, user: User, file: File) -> BusySource:
-    """Import an uploaded .ics as the member's (one) uploaded calendar.
+def busy_source_import_file(*, user: User, file: File) -> BusySource:
+    """Import an uploaded .ics as the person's (one) uploaded calendar, for every team.
 
     A file over MAX_ICS_BYTES or one the reader refuses raises BusyImportFailed; the intervals
     from the previous upload stay and the source records the reason. Events the reader could
     not read are skipped and listed on the source. Reading happens before the (atomic) write,
     so a slow file never holds the database lock.
     """
-    membership = _member(team, user)
-    source = BusySource.objects.filter(team=team, user=user, kind=BusySourceKind.UPLOAD).first()
+    source = BusySource.objects.filter(user=user, kind=BusySourceKind.UPLOAD).first()
     filename = (file.name or "calendar.ics").rsplit("/", 1)[-1]
     try:
         if file.size is not None and file.size > MAX_ICS_BYTES:
             raise BusyImportFailed(size_refusal(file.size))  # before reading it into memory
         file.seek(0)
-        result = _read(file.read(MAX_ICS_BYTES + 1), membership=membership, team=team, field="file")
+        result = _read(file.read(MAX_ICS_BYTES + 1), user=user, field="file")
     except BusyImportFailed as exc:
         if source is not None:
             _record_failure(source=source, reason=exc.reason)
         raise
     if source is None:
-        source = BusySource(team=team, user=user, kind=BusySourceKind.UPLOAD)
+        source = BusySource(user=user, kind=BusySourceKind.UPLOAD)
     source.filename = filename[-255:]
-    return _store_intervals(team=team, source=source, result=result)
+    return _store_intervals(source=source, result=result)
 
 
 def normalize_calendar_url(url: str) -> str:
@@ -567,21 +613,20 @@ def fetch_calendar(url: str) -> bytes:
         raise BusyImportFailed(str(exc), field="url") from exc
 
 
-def busy_source_add_url(*, team: Team, user: User, url: str) -> BusySource:
-    """Add a calendar URL for the member and import it now.
+def busy_source_add_url(*, user: User, url: str) -> BusySource:
+    """Add a calendar URL for the person (for every team) and import it now.
 
     Nothing is stored when the first fetch or read fails (BusyImportFailed); a URL is added
-    once per member and team.
+    once per person.
     """
-    membership = _member(team, user)
     url = normalize_calendar_url(url)
     if len(url) > 1000:
         raise ValidationError({"url": ["That address is too long."]})
-    if BusySource.objects.filter(team=team, user=user, kind=BusySourceKind.URL, url=url).exists():
+    if BusySource.objects.filter(user=user, kind=BusySourceKind.URL, url=url).exists():
         raise ValidationError({"url": ["You have already added this calendar."]})
-    result = _read(fetch_calendar(url), membership=membership, team=team, field="url")
-    source = BusySource(team=team, user=user, kind=BusySourceKind.URL, url=url)
-    return _store_intervals(team=team, source=source, result=result)
+    result = _read(fetch_calendar(url), user=user, field="url")
+    source = BusySource(user=user, kind=BusySourceKind.URL, url=url)
+    return _store_intervals(source=source, result=result)
 
 
 def busy_source_refresh(*, source: BusySource) -> BusySource:
@@ -590,14 +635,12 @@ def busy_source_refresh(*, source: BusySource) -> BusySource:
     download deadline plus the reader's limit, so a refresh always finishes."""
     if source.kind != BusySourceKind.URL:
         raise ValidationError("An uploaded calendar is refreshed by uploading the file again.")
-    team = source.team
-    membership = _member(team, source.user)
     try:
-        result = _read(fetch_calendar(source.url), membership=membership, team=team, field="url")
+        result = _read(fetch_calendar(source.url), user=source.user, field="url")
     except BusyImportFailed as exc:
         _record_failure(source=source, reason=exc.reason)
         raise
-    return _store_intervals(team=team, source=source, result=result)
+    return _store_intervals(source=source, result=result)
 
 
 @transaction.atomic

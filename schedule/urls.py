@@ -28,16 +28,9 @@ urlpatterns = [
         views.meeting_move,
         name="meeting-move",
     ),
-    path("t/<slug:team_slug>/schedule/busy/upload/", views.busy_upload, name="busy-upload"),
-    path("t/<slug:team_slug>/schedule/busy/url/", views.busy_add_url, name="busy-url"),
-    path(
-        "t/<slug:team_slug>/schedule/busy/<int:source_id>/refresh/",
-        views.busy_refresh,
-        name="busy-refresh",
-    ),
-    path(
-        "t/<slug:team_slug>/schedule/busy/<int:source_id>/delete/",
-        views.busy_delete,
-        name="busy-delete",
-    ),
+    path("me/calendars/", views.my_calendars, name="my-calendars"),
+    path("me/calendars/upload/", views.busy_upload, name="busy-upload"),
+    path("me/calendars/url/", views.busy_add_url, name="busy-url"),
+    path("me/calendars/<int:source_id>/refresh/", views.busy_refresh, name="busy-refresh"),
+    path("me/calendars/<int:source_id>/delete/", views.busy_delete, name="busy-delete"),
 ]

@@ -1,5 +1,6 @@
 """The team's week: the picture, proposing and booking meetings, the maker report, rebalance
-suggestions and the member's busy calendars; and the maker policy page.
+suggestions; a person's own busy calendars (/me/calendars/, for every team); and the maker
+policy page.
 
 Every action is a plain form POST that redirects (works without JavaScript); with htmx the
 same URLs answer with the parts of templates/schedule/week.html that changed.
@@ -139,11 +140,7 @@ def _page_context(
             "proposals": proposals,
             "planner_error": planner_error,
             "warnings": warnings or [],
-            "sources": list(selectors.busy_sources_for(team, request.user))
-            if access.can_edit
-            else [],
-            "upload_form": BusyUploadForm(),
-            "url_form": BusyUrlForm(),
+            "sources": list(selectors.busy_sources_for(request.user)),
             "unsent_invitations": list(unsent_invitations(team)[:UNSENT_SHOWN])
             if access.is_lead
             else [],
@@ -357,10 +354,12 @@ def meeting_move(request: AuthedRequest, team_slug: str, meeting_id: int) -> Htt
 
 
 # --- Busy calendars ------------------------------------------------------------------------
+# A person's calendars are theirs and count in every team they are in: they live at
+# /me/calendars/, and the week page links there.
 
 
-def _back(team_slug: str) -> HttpResponse:
-    return redirect(reverse("schedule:week", args=[team_slug]) + "#busy")
+def _back() -> HttpResponse:
+    return redirect("schedule:my-calendars")
 
 
 def _busy_import(
@@ -390,75 +389,80 @@ def _busy_import(
 
 
 @login_required
+@require_GET
+def my_calendars(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "schedule/my_calendars.html",
+        {
+            "sources": list(selectors.busy_sources_for(request.user)),
+            "teams": [m.team for m in request.user.memberships.select_related("team")],
+            "upload_form": BusyUploadForm(),
+            "url_form": BusyUrlForm(),
+        },
+    )
+
+
+@login_required
 @require_POST
-def busy_upload(request: AuthedRequest, team_slug: str) -> HttpResponse:
-    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+def busy_upload(request: AuthedRequest) -> HttpResponse:
     form = BusyUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose an .ics file to upload.")
-        return _back(team_slug)
+        return _back()
     _busy_import(
         request,
-        lambda: services.busy_source_import_file(
-            team=access.team, user=request.user, file=form.cleaned_data["file"]
-        ),
+        lambda: services.busy_source_import_file(user=request.user, file=form.cleaned_data["file"]),
         failed="Nothing imported, your earlier busy time is kept.",
         done=lambda s: f"Imported {s.interval_count} busy intervals from {s.filename}.",
     )
-    return _back(team_slug)
+    return _back()
 
 
 @login_required
 @require_POST
-def busy_add_url(request: AuthedRequest, team_slug: str) -> HttpResponse:
-    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+def busy_add_url(request: AuthedRequest) -> HttpResponse:
     form = BusyUrlForm(request.POST)
     if not form.is_valid():
         messages.error(request, errors_as_sentence(form))
-        return _back(team_slug)
+        return _back()
     _busy_import(
         request,
-        lambda: services.busy_source_add_url(
-            team=access.team, user=request.user, url=form.cleaned_data["url"]
-        ),
+        lambda: services.busy_source_add_url(user=request.user, url=form.cleaned_data["url"]),
         failed="The calendar was not added.",
         done=lambda s: f"Added {s.display_url}: {s.interval_count} busy intervals.",
     )
-    return _back(team_slug)
+    return _back()
 
 
-def _own_source(request: AuthedRequest, access: TeamAccess, source_id: int) -> BusySource:
+def _own_source(request: AuthedRequest, source_id: int) -> BusySource:
+    """Someone else's calendar is a plain 404: its existence is not theirs to know."""
     return get_object_or_404(
-        BusySource.objects.select_related("team", "user"),
-        pk=source_id,
-        team=access.team,
-        user=request.user,
+        BusySource.objects.select_related("user"), pk=source_id, user=request.user
     )
 
 
 @login_required
 @require_POST
-def busy_refresh(request: AuthedRequest, team_slug: str, source_id: int) -> HttpResponse:
-    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
-    source = _own_source(request, access, source_id)
+def busy_refresh(request: AuthedRequest, source_id: int) -> HttpResponse:
+    source = _own_source(request, source_id)
     _busy_import(
         request,
         lambda: services.busy_source_refresh(source=source),
         failed="Refresh failed, your earlier busy time is kept.",
         done=lambda s: f"Refreshed: {s.interval_count} busy intervals.",
     )
-    return _back(team_slug)
+    return _back()
 
 
 @login_required
 @require_POST
-def busy_delete(request: AuthedRequest, team_slug: str, source_id: int) -> HttpResponse:
-    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
-    source = _own_source(request, access, source_id)
+def busy_delete(request: AuthedRequest, source_id: int) -> HttpResponse:
+    source = _own_source(request, source_id)
     label = source.label
     services.busy_source_delete(source=source)
     messages.success(request, f"Removed {label} and its busy time.")
-    return _back(team_slug)
+    return _back()
 
 
 # --- Maker policy ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.request import Request
@@ -14,7 +15,7 @@ from core.errors import conflict
 from core.rules import RuleCode
 
 from . import selectors, services
-from .models import Membership, Role, Team
+from .models import Invitation, Membership, Role, Team, display_name
 from .permissions import TeamScopedMixin, request_user, team_access
 from .timezones import validate_timezone
 
@@ -141,7 +142,14 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["username", "name", "role"]
 
     def get_name(self, membership: Membership) -> str:
-        return membership.user.get_full_name() or membership.user.username
+        return display_name(membership.user)
+
+
+class MemberInvitedSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    invitation = serializers.IntegerField(help_text="The invitation's id (revocable).")
+    detail = serializers.CharField()
 
 
 class MemberRoleSerializer(serializers.Serializer):
@@ -170,15 +178,40 @@ class MemberViewSet(
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.team_members(self.team)
 
+    @extend_schema(
+        request=MemberSerializer,
+        responses={201: MemberSerializer, 202: MemberInvitedSerializer},
+        description="Staff add the person at once (201). Other leads get an invitation the "
+        "person finds on their home page (202), the same answer whether or not the username "
+        "exists, so nobody learns from it who has an account.",
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_add(
+        username = serializer.validated_data["user"]["username"]
+        role = serializer.validated_data.get("role", Role.MEMBER)
+        user = request_user(request)
+        if user.is_staff:
+            membership = services.membership_add(team=self.team, username=username, role=role)
+            return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        if Membership.objects.filter(team=self.team, user__username=username).exists():
+            raise DjangoValidationError(
+                {"username": [f"{username} is already a member of {self.team.name}."]}
+            )
+        issued = services.invitation_create(
             team=self.team,
-            username=serializer.validated_data["user"]["username"],
-            role=serializer.validated_data.get("role", Role.MEMBER),
+            invited_by=user,
+            role=role,
+            username=username,
+            url_for=lambda secret: request.build_absolute_uri(reverse("invitation", args=[secret])),
         )
-        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        body = {
+            "username": username,
+            "role": role,
+            "invitation": issued.invitation.pk,
+            "detail": services.invited_by_username_sentence(username),
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=MemberRoleSerializer,
@@ -200,3 +233,66 @@ class MemberViewSet(
         membership = self.get_object()
         services.membership_remove(team=self.team, username=membership.user.username)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- teams/<slug>/invitations/ -------------------------------------------------------------
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False, default=Role.MEMBER)
+    email = serializers.EmailField(
+        required=False, allow_blank=True, help_text="Without it the invitation is a link."
+    )
+    invited_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "role", "email", "username", "invited_by", "created_at", "expires_at"]
+        read_only_fields = ["id", "username", "invited_by", "created_at", "expires_at"]
+
+    def get_invited_by(self, invitation: Invitation) -> str | None:
+        return invitation.invited_by.username if invitation.invited_by else None
+
+
+class InvitationIssuedSerializer(InvitationSerializer):
+    url = serializers.CharField(read_only=True, help_text="Shown only in this answer.")
+
+    class Meta(InvitationSerializer.Meta):
+        fields = [*InvitationSerializer.Meta.fields, "url"]
+
+
+@extend_schema(tags=["teams"])
+class InvitationViewSet(
+    TeamScopedMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Invitations into the team (leads): a link to share, or sent to an email address.
+    Single use, they expire, and DELETE revokes one. GET lists the pending ones."""
+
+    serializer_class = InvitationSerializer
+    read_role = Role.LEAD
+    write_role = Role.LEAD
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.pending_invitations(self.team)
+
+    @extend_schema(request=InvitationSerializer, responses={201: InvitationIssuedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = InvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = services.invitation_create(
+            team=self.team,
+            invited_by=request_user(request),
+            role=serializer.validated_data["role"],
+            email=serializer.validated_data.get("email", ""),
+            url_for=lambda secret: request.build_absolute_uri(reverse("invitation", args=[secret])),
+        )
+        data = dict(InvitationSerializer(issued.invitation).data)
+        data["url"] = issued.url
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Invitation) -> None:
+        services.invitation_revoke(invitation=instance)

@@ -34,9 +34,10 @@ DEMO_PEOPLE = (
 
 
 def seed_people_and_team() -> tuple[Team, dict[str, AbstractUser]]:
-    """Create or refresh the demo team and people; running it twice changes nothing."""
+    """Create the demo team and people that are missing; leave alone what people changed
+    since (a password, a time zone, a role, a member removed from the team)."""
     user_model = get_user_model()
-    team, _ = Team.objects.get_or_create(
+    team, team_created = Team.objects.get_or_create(
         slug=DEMO_TEAM_SLUG,
         defaults={"name": "Ranking Models", "timezone": "Europe/Paris", "focus_cap": 3},
     )
@@ -50,13 +51,13 @@ def seed_people_and_team() -> tuple[Team, dict[str, AbstractUser]]:
                 "email": f"{person.username}@demo.focusboard.invalid",
             },
         )
-        if created or not user.has_usable_password():
+        if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        profile = profile_for(user)
-        if not profile.timezone:
+            profile = profile_for(user)
             profile.timezone = person.timezone
             profile.save(update_fields=["timezone"])
-        Membership.objects.get_or_create(team=team, user=user, defaults={"role": person.role})
+        if created or team_created:
+            Membership.objects.get_or_create(team=team, user=user, defaults={"role": person.role})
         people[person.username] = user
     return team, people

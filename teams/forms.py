@@ -63,3 +63,27 @@ class ProfileForm(forms.ModelForm):
             "lunch_start": forms.TimeInput(attrs={"type": "time"}),
             "lunch_end": forms.TimeInput(attrs={"type": "time"}),
         }
+
+
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    email = forms.EmailField(
+        required=False,
+        help_text="Leave empty for a link to share yourself.",
+    )
+
+
+class SignUpForm(forms.Form):
+    """A new person's account, created through an invitation."""
+
+    name = forms.CharField(max_length=150, help_text="How colleagues see you, e.g. Ada Lovelace.")
+    username = forms.CharField(max_length=150, help_text="What you type to sign in.")
+    email = forms.EmailField(required=False, help_text="For resetting your password.")
+    password = forms.CharField(widget=forms.PasswordInput, min_length=1)
+
+
+class NameForm(forms.Form):
+    """How colleagues see a person: their name on cards, lists and meetings."""
+
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")

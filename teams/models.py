@@ -1,13 +1,25 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from core.tokens import HashedToken
+
 from .timezones import validate_timezone
 
 FOCUS_CAP_MIN, FOCUS_CAP_MAX, FOCUS_CAP_DEFAULT = 1, 5, 3
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    """How a person is shown: the name they gave, else their username (usernames are for
+    where something is typed)."""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
 
 
 class Team(models.Model):
@@ -111,3 +123,62 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    USED = "used", "Used"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
+class Invitation(HashedToken):
+    """An invitation into a team with a role: a link to share, one sent to an email address, or
+    one for a person a lead named by username (they find it on their home page).
+
+    Single use, it expires, a lead can revoke it, and only its hash is stored."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    email = models.EmailField(blank=True)
+    # The username a lead typed: never tells them whether such a person exists.
+    username = models.CharField(max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_used",
+    )
+
+    class Meta:
+        ordering = ["team", "-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=Q(used_by__isnull=True) | Q(used_at__isnull=False),
+                name="invitation_used_by_only_when_used",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whom = self.email or self.username or "link"
+        return f"Invitation to {self.team} as {self.role} ({whom})"
+
+    def state(self, now: datetime) -> InvitationState:
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.used_at is not None:
+            return InvitationState.USED
+        if now >= self.expires_at:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING

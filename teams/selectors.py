@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from .models import Membership, Team
+from .models import Invitation, Membership, Team
 
 
 def teams_for_user(user: User) -> QuerySet[Team]:
@@ -25,3 +26,20 @@ def teams_for_user(user: User) -> QuerySet[Team]:
 
 def team_members(team: Team) -> QuerySet[Membership]:
     return Membership.objects.filter(team=team).select_related("user").order_by("user__username")
+
+
+def invitations_for_username(username: str) -> QuerySet[Invitation]:
+    """Open invitations a lead made out to this username (shown on the person's home page)."""
+    return Invitation.objects.filter(
+        username=username,
+        revoked_at__isnull=True,
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("team", "invited_by")
+
+
+def pending_invitations(team: Team) -> QuerySet[Invitation]:
+    """The team's invitations that can still be used, newest first."""
+    return Invitation.objects.filter(
+        team=team, revoked_at__isnull=True, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import time
+from dataclasses import dataclass
+from datetime import time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone as django_timezone
 
 from core.rules import RuleCode, RuleViolation
+from core.tokens import hash_secret
 
-from .models import Membership, Profile, Role, Team
+from .models import (
+    Invitation,
+    InvitationState,
+    Membership,
+    Profile,
+    Role,
+    Team,
+    display_name,
+)
+
+logger = logging.getLogger(__name__)
 
 # Apps that own things counted against the team's focus cap register a function here that
 # returns how many are active (focusboard does, in its AppConfig.ready). `teams` sits at
@@ -38,11 +55,23 @@ def lock_team(team: Team) -> Team:
     return Team.objects.select_for_update().get(pk=team.pk)
 
 
+TEAM_CREATION_STAFF_ONLY = (
+    "Only administrators create teams here. Ask one to create yours, or a lead to invite you."
+)
+
+
+def may_create_teams(user: User) -> bool:
+    return settings.FOCUSBOARD_TEAM_CREATION == "anyone" or user.is_staff
+
+
 @transaction.atomic
 def team_create(
     *, creator: User, slug: str, name: str, timezone: str = "UTC", focus_cap: int = 3
 ) -> Team:
-    """Create a team; its creator becomes its lead."""
+    """Create a team; its creator becomes its lead. Who may create teams is the deployment's
+    setting FOCUSBOARD_TEAM_CREATION: anyone signed in, or staff only."""
+    if not may_create_teams(creator):
+        raise PermissionDenied(TEAM_CREATION_STAFF_ONLY)
     team = Team(slug=slug, name=name, timezone=timezone, focus_cap=focus_cap)
     team.full_clean()
     try:
@@ -83,7 +112,8 @@ def team_update(*, team: Team, **fields: Any) -> Team:
     return team
 
 
-def _user_by_username(username: str) -> User:
+def user_by_username(username: str) -> User:
+    """Only staff may learn from an answer whether a username exists (see membership_add)."""
     user_model = get_user_model()
     try:
         return user_model.objects.get(username=username)
@@ -95,7 +125,7 @@ def _user_by_username(username: str) -> User:
 def membership_add(*, team: Team, username: str, role: str = Role.MEMBER) -> Membership:
     """Add a person to a team; a person is a member of a team at most once."""
     team = lock_team(team)
-    user = _user_by_username(username)
+    user = user_by_username(username)
     membership = Membership(team=team, user=user, role=role)
     membership.full_clean(validate_constraints=False)
     if Membership.objects.filter(team=team, user=user).exists():
@@ -142,6 +172,15 @@ def membership_remove(*, team: Team, username: str) -> None:
     membership.delete()
 
 
+@transaction.atomic
+def name_update(*, user: User, first_name: str, last_name: str) -> User:
+    """The name people see (display_name); empty falls back to the username."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 def profile_for(user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
@@ -174,3 +213,154 @@ def profile_update(
     profile.full_clean()
     profile.save()
     return profile
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+class InvitationGone(Exception):
+    """An invitation that can no longer be used (410): `state` says whether it was used,
+    expired or revoked, `message` says so to the person who opened it."""
+
+    SENTENCES = {
+        InvitationState.USED: "This invitation has already been used. Ask {who} for a new one.",
+        InvitationState.EXPIRED: "This invitation has expired. Ask {who} for a new one.",
+        InvitationState.REVOKED: "This invitation was withdrawn by the team's lead.",
+    }
+
+    def __init__(self, invitation: Invitation, state: InvitationState) -> None:
+        who = display_name(invitation.invited_by) if invitation.invited_by else "the team's lead"
+        self.state = state
+        self.team = invitation.team
+        self.message = self.SENTENCES[state].format(who=who)
+        super().__init__(self.message)
+
+
+def invited_by_username_sentence(username: str) -> str:
+    """The one answer to "add by username" for people who are not staff, whether or not
+    the username exists."""
+    return (
+        f"Invited {username}: if that is their username, they will find the invitation on "
+        "their home page when they sign in. To reach someone new, send an invitation link."
+    )
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    url: str  # shown once, to the lead who made it
+
+
+def invitation_find(secret: str) -> Invitation | None:
+    """The invitation of a secret, whatever its state (a used or revoked one still answers,
+    so the page can say which); None for a secret we never issued."""
+    if not secret or len(secret) > 200:
+        return None
+    return (
+        Invitation.objects.select_related("team", "invited_by")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
+
+
+def _send_invitation(invitation: Invitation, url: str) -> None:
+    inviter = display_name(invitation.invited_by) if invitation.invited_by else "A lead"
+    days = settings.FOCUSBOARD_INVITATION_DAYS
+    send_mail(
+        subject=f"{inviter} invites you to {invitation.team.name} on Focusboard",
+        message=(
+            f"{inviter} invites you to join {invitation.team.name} on Focusboard as "
+            f"{invitation.get_role_display().lower()}.\n\nOpen this link to accept (it works "
+            f"once and for {days} days):\n{url}\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    team: Team,
+    invited_by: User,
+    role: str = Role.MEMBER,
+    email: str = "",
+    username: str = "",
+    url_for: Callable[[str], str],
+) -> IssuedInvitation:
+    """Invite into the team with a role: a link (no email), a message to `email` (sent after
+    commit through the email backend), or for `username`. Single use; expires after
+    FOCUSBOARD_INVITATION_DAYS; only the secret's hash is stored. `url_for(secret)` is the
+    address of the invitation page."""
+    invitation, secret = Invitation.issue(
+        team=team,
+        role=role,
+        email=email,
+        username=username,
+        invited_by=invited_by,
+        expires_at=django_timezone.now() + timedelta(days=settings.FOCUSBOARD_INVITATION_DAYS),
+    )
+    url = url_for(secret)
+    if email:
+        transaction.on_commit(lambda: _send_invitation(invitation, url))
+    return IssuedInvitation(invitation, url)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    invitation.revoke()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the invitation's team with its role; the invitation is used up. A person already
+    in the team keeps their role and the invitation stays open for someone else.
+    Raises InvitationGone when it was used, expired or revoked."""
+    # Only the invitation's row is locked (PostgreSQL refuses FOR UPDATE on the nullable side
+    # of the join to the inviter): two people opening one link at once use it once.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    state = invitation.state(django_timezone.now())
+    if state != InvitationState.PENDING:
+        raise InvitationGone(invitation, state)
+    team = lock_team(invitation.team)
+    existing = Membership.objects.filter(team=team, user=user).first()
+    if existing is not None:
+        return existing
+    membership = Membership.objects.create(team=team, user=user, role=invitation.role)
+    now = django_timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(used_at=now, used_by=user)
+    invitation.mark_used(now=now)
+    return membership
+
+
+@transaction.atomic
+def invitation_sign_up(
+    *, invitation: Invitation, name: str, username: str, password: str, email: str = ""
+) -> tuple[User, Membership]:
+    """Create an account through an invitation and join its team, in one transaction: a used
+    or expired invitation creates no account."""
+    state = invitation.state(django_timezone.now())
+    if state != InvitationState.PENDING:
+        raise InvitationGone(invitation, state)
+    user_model = get_user_model()
+    user = user_model(username=username, email=email or invitation.email)
+    first, _, last = name.strip().partition(" ")
+    user.first_name, user.last_name = first[:150], last[:150]
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same username taken at the same instant
+        raise ValidationError({"username": ["That username is taken; pick another."]}) from exc
+    return user, invitation_accept(invitation=invitation, user=user)

@@ -8,6 +8,17 @@ urlpatterns = [
     path("t/<slug:team_slug>/settings/", views.team_settings, name="settings"),
     path("t/<slug:team_slug>/settings/members/", views.member_add, name="member-add"),
     path(
+        "t/<slug:team_slug>/settings/invitations/",
+        views.invitation_add,
+        name="invitation-add",
+    ),
+    path(
+        "t/<slug:team_slug>/settings/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitations/<int:invitation_id>/join/", views.invitation_join, name="invitation-join"),
+    path(
         "t/<slug:team_slug>/settings/members/<str:username>/",
         views.member_change,
         name="member-change",

@@ -1,27 +1,43 @@
-"""HTML pages for people and teams: my teams, team settings, my profile."""
+"""HTML pages for people and teams: my teams, team settings, invitations, my profile."""
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, errors_as_sentence
 from core.rules import RuleViolation
 
 from . import selectors, services
 from .extensions import settings_sections
-from .forms import MemberAddForm, MemberRoleForm, ProfileForm, TeamCreateForm, TeamSettingsForm
-from .models import Membership, Role
-from .permissions import AuthedRequest, team_access
+from .forms import (
+    InvitationForm,
+    MemberAddForm,
+    MemberRoleForm,
+    NameForm,
+    ProfileForm,
+    SignUpForm,
+    TeamCreateForm,
+    TeamSettingsForm,
+)
+from .models import Invitation, InvitationState, Membership, Role, display_name
+from .permissions import AuthedRequest, TeamAccess, team_access
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request: AuthedRequest) -> HttpResponse:
+    may_create = services.may_create_teams(request.user)
+    if request.method == "POST" and not may_create:
+        raise PermissionDenied(services.TEAM_CREATION_STAFF_ONLY)
     form = TeamCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -32,7 +48,15 @@ def home(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"{team.name} is ready. You are its lead.")
             return redirect("focusboard:board", team_slug=team.slug)
     teams = selectors.teams_for_user(request.user)
-    return render(request, "teams/home.html", {"teams": teams, "form": form})
+    return render(
+        request,
+        "teams/home.html",
+        {
+            "teams": teams,
+            "form": form if may_create else None,
+            "invitations": selectors.invitations_for_username(request.user.username),
+        },
+    )
 
 
 @login_required
@@ -52,6 +76,18 @@ def team_settings(request: AuthedRequest, team_slug: str) -> HttpResponse:
             messages.success(request, "Team settings saved.")
             return redirect("teams:settings", team_slug=team.slug)
         team.refresh_from_db()
+    return _settings_page(request, access, form)
+
+
+def _settings_page(
+    request: AuthedRequest,
+    access: TeamAccess,
+    form: TeamSettingsForm,
+    *,
+    issued_url: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    team = access.team
     return render(
         request,
         "teams/settings.html",
@@ -62,9 +98,14 @@ def team_settings(request: AuthedRequest, team_slug: str) -> HttpResponse:
             "form": form,
             "members": selectors.team_members(team),
             "add_form": MemberAddForm(),
+            "invite_form": InvitationForm(),
+            "invitations": selectors.pending_invitations(team),
+            "issued_url": issued_url,
+            "invitation_days": django_settings.FOCUSBOARD_INVITATION_DAYS,
             "roles": Role.choices,
             "extra_sections": settings_sections(request, access),
         },
+        status=status,
     )
 
 
@@ -73,17 +114,146 @@ def team_settings(request: AuthedRequest, team_slug: str) -> HttpResponse:
 def member_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     form = MemberAddForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, "Give a username and a role.")
+        return redirect("teams:settings", team_slug=team_slug)
+    username, role = form.cleaned_data["username"], form.cleaned_data["role"]
+    if request.user.is_staff:
+        # Staff may know who has an account: they add the person at once.
         try:
-            services.membership_add(team=access.team, **form.cleaned_data)
+            services.membership_add(team=access.team, username=username, role=role)
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            messages.success(request, f"{form.cleaned_data['username']} joined {access.team.name}.")
+            messages.success(request, f"{username} joined {access.team.name}.")
+        return redirect("teams:settings", team_slug=team_slug)
+    # Everyone else gets the same answer whether or not the username exists: an invitation
+    # the person finds on their home page when they sign in.
+    if Membership.objects.filter(team=access.team, user__username=username).exists():
+        messages.error(request, f"{username} is already a member of {access.team.name}.")
     else:
-        messages.error(request, "Give a username and a role.")
+        services.invitation_create(
+            team=access.team,
+            invited_by=request.user,
+            role=role,
+            username=username,
+            url_for=lambda secret: _invite_url(request, secret),
+        )
+        messages.success(request, services.invited_by_username_sentence(username))
     return redirect("teams:settings", team_slug=team_slug)
+
+
+def _invite_url(request: HttpRequest, secret: str) -> str:
+    return request.build_absolute_uri(reverse("invitation", args=[secret]))
+
+
+@login_required
+@require_POST
+def invitation_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_as_sentence(form))
+        return redirect("teams:settings", team_slug=team_slug)
+    issued = services.invitation_create(
+        team=access.team,
+        invited_by=request.user,
+        role=form.cleaned_data["role"],
+        email=form.cleaned_data["email"],
+        url_for=lambda secret: _invite_url(request, secret),
+    )
+    if issued.invitation.email:
+        messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+    # The address is shown once, here, and never stored: rendered, not redirected.
+    return _settings_page(
+        request,
+        access,
+        TeamSettingsForm(instance=access.team),
+        issued_url=issued.url,
+        status=201,
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthedRequest, team_slug: str, invitation_id: int) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, team=access.team)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, "Invitation withdrawn: its link no longer works.")
+    return redirect("teams:settings", team_slug=team_slug)
+
+
+def _gone(request: HttpRequest, exc: services.InvitationGone) -> HttpResponse:
+    return render(
+        request,
+        "teams/invitation_gone.html",
+        {"message": exc.message, "state": exc.state, "team": exc.team},
+        status=410,
+    )
+
+
+def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
+    messages.success(
+        request,
+        f"Welcome to {membership.team.name}. Your role: {membership.get_role_display().lower()}.",
+    )
+    return redirect("focusboard:board", team_slug=membership.team.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, secret: str) -> HttpResponse:
+    """Open an invitation: signed out, create an account (or sign in first); signed in,
+    accept it. Either way the person lands on the team's board with the invited role."""
+    found = services.invitation_find(secret)
+    if found is None:
+        raise Http404("No such invitation.")
+    state = found.state(timezone.now())
+    if state != InvitationState.PENDING:
+        return _gone(request, services.InvitationGone(found, state))
+    form = SignUpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                return _joined(
+                    request, services.invitation_accept(invitation=found, user=request.user)
+                )
+            if form.is_valid():
+                try:
+                    user, membership = services.invitation_sign_up(
+                        invitation=found, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    return _joined(request, membership)
+        except services.InvitationGone as exc:
+            return _gone(request, exc)
+        status = 400
+    return render(
+        request,
+        "teams/invitation.html",
+        {"invitation": found, "form": form, "secret": secret},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def invitation_join(request: AuthedRequest, invitation_id: int) -> HttpResponse:
+    """Accept an invitation made out to my username (listed on my home page)."""
+    found = get_object_or_404(
+        Invitation.objects.select_related("team"),
+        pk=invitation_id,
+        username=request.user.username,
+    )
+    try:
+        return _joined(request, services.invitation_accept(invitation=found, user=request.user))
+    except services.InvitationGone as exc:
+        return _gone(request, exc)
 
 
 @login_required
@@ -113,6 +283,22 @@ def member_change(request: AuthedRequest, team_slug: str, username: str) -> Http
 @require_http_methods(["GET", "POST"])
 def me(request: AuthedRequest) -> HttpResponse:
     profile = services.profile_for(request.user)
+    naming = request.method == "POST" and request.POST.get("form") == "name"
+    name_form = NameForm(
+        request.POST if naming else None,
+        initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
+    )
+    if naming:
+        if name_form.is_valid():
+            services.name_update(user=request.user, **name_form.cleaned_data)
+            messages.success(request, f"Colleagues now see you as {display_name(request.user)}.")
+            return redirect("me")
+        return render(
+            request,
+            "teams/me.html",
+            {"form": ProfileForm(instance=profile), "name_form": name_form},
+            status=400,
+        )
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,4 +310,4 @@ def me(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Your time zone and hours are saved.")
             return redirect("me")
-    return render(request, "teams/me.html", {"form": form})
+    return render(request, "teams/me.html", {"form": form, "name_form": name_form})

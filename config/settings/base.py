@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -220,6 +221,13 @@ FOCUSBOARD_WALL_POLL_SECONDS = int(os.environ.get("FOCUSBOARD_WALL_POLL_SECONDS"
 # or local. Empty: calendar addresses and webhooks reach the public internet only. The tests
 # set it to reach their own server on 127.0.0.1.
 FOCUSBOARD_FETCH_ALLOWED_NETWORKS: list[str] = []
+# A deployment is one organisation: who may create teams. "anyone" signed in (the default) or
+# "staff" only. Members of a deployment see each other's busy time as "busy", never titles.
+FOCUSBOARD_TEAM_CREATION = os.environ.get("FOCUSBOARD_TEAM_CREATION", "anyone")
+if FOCUSBOARD_TEAM_CREATION not in ("anyone", "staff"):
+    raise ImproperlyConfigured('FOCUSBOARD_TEAM_CREATION is "anyone" or "staff".')
+# How long an invitation into a team stays open.
+FOCUSBOARD_INVITATION_DAYS = int(os.environ.get("FOCUSBOARD_INVITATION_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -68,10 +68,11 @@ def make_meeting(
 
 
 def add_busy(
-    team: Team, user: AbstractUser, start: datetime, end: datetime, summary: str = "Busy"
+    user: AbstractUser, start: datetime, end: datetime, summary: str = "Busy"
 ) -> BusyInterval:
+    """Busy time in the person's own calendar (it counts in every team they are in)."""
     source, _ = BusySource.objects.get_or_create(
-        team=team, user=user, kind=BusySourceKind.UPLOAD, defaults={"filename": "cal.ics"}
+        user=user, kind=BusySourceKind.UPLOAD, defaults={"filename": "cal.ics"}
     )
     interval = BusyInterval.objects.create(
         source=source, user=user, start=start, end=end, summary=summary

@@ -175,9 +175,7 @@ def test_proposals_query_count_is_flat(people: TeamPeople, as_user, django_asser
         assert client.post(f"{BASE}/slot-proposals/", proposals_body()).status_code == 200
     for i in range(12):
         user = MembershipFactory(team=people.team, role=Role.MEMBER).user
-        add_busy(
-            people.team, people.lead, at(1, f"{9 + i % 8:02d}:00"), at(1, f"{9 + i % 8:02d}:20")
-        )
+        add_busy(people.lead, at(1, f"{9 + i % 8:02d}:00"), at(1, f"{9 + i % 8:02d}:20"))
         make_meeting(people.team, at(2, "16:30"), at(2, "17:00"), [user, people.member])
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.post(f"{BASE}/slot-proposals/", proposals_body()).status_code == 200
@@ -514,7 +512,7 @@ def test_report_query_count_is_flat(people: TeamPeople, as_user, django_assert_m
         assert client.get(f"{BASE}/maker-report/", {"week": week}).status_code == 200
     for i in range(10):
         user = MembershipFactory(team=people.team, role=Role.MEMBER).user
-        add_busy(people.team, user, at(i % 5, "09:00"), at(i % 5, "10:00"))
+        add_busy(user, at(i % 5, "09:00"), at(i % 5, "10:00"))
         make_meeting(people.team, at(i % 5, "13:00"), at(i % 5, "13:30"), [user])
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"{BASE}/maker-report/", {"week": week}).status_code == 200

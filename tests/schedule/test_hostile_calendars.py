@@ -101,7 +101,7 @@ def test_skipped_events_are_shown_next_to_the_calendar(people: TeamPeople, clien
     )
     data = ics((at(1, "10:00"), at(1, "11:00"), "Review")).replace(b"END:VCALENDAR", typo.encode())
     response = client.post(
-        "/t/ml/schedule/busy/upload/", {"file": SimpleUploadedFile("me.ics", data)}, follow=True
+        "/me/calendars/upload/", {"file": SimpleUploadedFile("me.ics", data)}, follow=True
     )
     html = response.content.decode()
     assert "Imported 1 busy intervals from me.ics. 1 event could not be read" in html
@@ -113,10 +113,10 @@ def test_skipped_events_are_shown_next_to_the_calendar(people: TeamPeople, clien
     ]
     # The next import replaces the list.
     clean = ics((at(1, "10:00"), at(1, "11:00"), "Review"))
-    client.post("/t/ml/schedule/busy/upload/", {"file": SimpleUploadedFile("me.ics", clean)})
+    client.post("/me/calendars/upload/", {"file": SimpleUploadedFile("me.ics", clean)})
     source.refresh_from_db()
     assert (source.skipped, source.skipped_count) == ([], 0)
-    assert "could not be read" not in client.get("/t/ml/schedule/").content.decode()
+    assert "could not be read" not in client.get("/me/calendars/").content.decode()
 
 
 @pytest.fixture
@@ -149,12 +149,8 @@ def test_import_busy_finishes_past_a_slow_drip_calendar(people: TeamPeople, loca
     with calendar_server() as server:
         server.routes["/good.ics"] = (200, ics((at(1, "10:00"), at(1, "11:00"), "x")))
         server.routes["/drip.ics"] = (200, ics())
-        good = services.busy_source_add_url(
-            team=people.team, user=people.member, url=server.url("/good.ics")
-        )
-        services.busy_source_add_url(
-            team=people.team, user=people.lead, url=server.url("/drip.ics")
-        )
+        good = services.busy_source_add_url(user=people.member, url=server.url("/good.ics"))
+        services.busy_source_add_url(user=people.lead, url=server.url("/drip.ics"))
         server.routes["/drip.ics"] = Drip(ics(), every=0.5, headers_too=True)
         server.routes["/good.ics"] = (
             200,

@@ -120,29 +120,26 @@ def test_weekdays_validator_accepts_distinct_days():
     validate_weekdays([0, 2, 4])
 
 
-def test_one_upload_per_member_and_each_url_once(people: TeamPeople):
-    team, member = people.team, people.member
-    BusySource.objects.create(team=team, user=member, kind=BusySourceKind.UPLOAD)
+def test_one_upload_per_person_and_each_url_once(people: TeamPeople):
+    member = people.member
+    BusySource.objects.create(user=member, kind=BusySourceKind.UPLOAD)
     with pytest.raises(IntegrityError), transaction.atomic():
-        BusySource.objects.create(team=team, user=member, kind=BusySourceKind.UPLOAD)
+        BusySource.objects.create(user=member, kind=BusySourceKind.UPLOAD)
     url = "https://calendar.example.com/private-abc/basic.ics"
-    BusySource.objects.create(team=team, user=member, kind=BusySourceKind.URL, url=url)
-    BusySource.objects.create(
-        team=team, user=member, kind=BusySourceKind.URL, url=url.replace("abc", "def")
-    )
+    BusySource.objects.create(user=member, kind=BusySourceKind.URL, url=url)
+    BusySource.objects.create(user=member, kind=BusySourceKind.URL, url=url.replace("abc", "def"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        BusySource.objects.create(team=team, user=member, kind=BusySourceKind.URL, url=url)
+        BusySource.objects.create(user=member, kind=BusySourceKind.URL, url=url)
     with pytest.raises(IntegrityError), transaction.atomic():
-        BusySource.objects.create(team=team, user=member, kind=BusySourceKind.URL, url="")
+        BusySource.objects.create(user=member, kind=BusySourceKind.URL, url="")
     with pytest.raises(IntegrityError), transaction.atomic():
-        BusySource.objects.create(team=team, user=member, kind="pigeon")
-    # Another member may upload their own.
-    BusySource.objects.create(team=team, user=people.lead, kind=BusySourceKind.UPLOAD)
+        BusySource.objects.create(user=member, kind="pigeon")
+    # Another person may upload their own.
+    BusySource.objects.create(user=people.lead, kind=BusySourceKind.UPLOAD)
 
 
 def test_a_url_source_shows_only_its_host(people: TeamPeople):
     source = BusySource(
-        team=people.team,
         user=people.member,
         kind=BusySourceKind.URL,
         url="https://calendar.google.com/calendar/ical/secret-token/basic.ics",
@@ -152,9 +149,7 @@ def test_a_url_source_shows_only_its_host(people: TeamPeople):
 
 
 def test_busy_interval_must_end_after_it_starts(people: TeamPeople):
-    source = BusySource.objects.create(
-        team=people.team, user=people.member, kind=BusySourceKind.UPLOAD
-    )
+    source = BusySource.objects.create(user=people.member, kind=BusySourceKind.UPLOAD)
     start = at(1, "10:00")
     with pytest.raises(IntegrityError), transaction.atomic():
         BusyInterval.objects.create(source=source, user=people.member, start=start, end=start)

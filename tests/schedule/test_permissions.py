@@ -338,18 +338,6 @@ PAGE_WRITES = {
         MOVED,
     ),
     "cancel": Write("post", "/t/ml/schedule/meetings/{meeting}/cancel/", {}, MEMBERS, CANCELLED),
-    "upload": Write(
-        "post", "/t/ml/schedule/busy/upload/", lambda: {"file": upload()}, MEMBERS, UPLOADED
-    ),
-    "add-url": Write(
-        "post",
-        "/t/ml/schedule/busy/url/",
-        {"url": "{url}?again"},
-        MEMBERS,
-        added_url,
-    ),
-    "refresh": Write("post", "/t/ml/schedule/busy/{source}/refresh/", {}, MEMBERS, REFRESHED),
-    "delete": Write("post", "/t/ml/schedule/busy/{source}/delete/", {}, MEMBERS, DELETED),
 }
 
 
@@ -378,6 +366,124 @@ def test_page_write_role_matrix(scene: Scene, client, who: str, case: str):
         if who == "anonymous":
             assert response["Location"].startswith("/accounts/login/")
         assert after == before
+
+
+# --- My busy calendars (/me/calendars/ and api me/calendars/) ---------------------------------
+# A person's calendars are theirs: anyone signed in manages their own, whatever their role in
+# any team; someone else's calendar is a plain 404. What a team member changes shows in that
+# team; the outsider's own calendar is not the team's business.
+
+SIGNED_IN = frozenset({"outsider", "viewer", "member", "lead"})
+OWNERS = frozenset({"member", "lead"})  # the scene gives these two a calendar address
+
+
+def mine_only(expect: Callable[[State, str, Scene], State]) -> Callable[[State, str, Scene], State]:
+    def only_members(state: State, who: str, scene: Scene) -> State:
+        return expect(state, who, scene) if who in state["sources"] else state
+
+    return only_members
+
+
+ME_PAGE_WRITES = {
+    "upload": Write(
+        "post", "/me/calendars/upload/", lambda: {"file": upload()}, SIGNED_IN, mine_only(UPLOADED)
+    ),
+    "add-url": Write(
+        "post", "/me/calendars/url/", {"url": "{url}?again"}, SIGNED_IN, mine_only(added_url)
+    ),
+    "refresh": Write("post", "/me/calendars/{source}/refresh/", {}, OWNERS, REFRESHED),
+    "delete": Write("post", "/me/calendars/{source}/delete/", {}, OWNERS, DELETED),
+}
+
+
+@pytest.mark.parametrize("case", list(ME_PAGE_WRITES))
+@pytest.mark.parametrize("who", WHO)
+def test_my_calendar_pages_role_matrix(scene: Scene, client, who: str, case: str):
+    write = ME_PAGE_WRITES[case]
+    people = scene.people
+    before = team_state(people)
+    scene.server.routes["/c.ics"] = (200, TWO_EVENTS)
+    scene.server.routes["/c.ics?again"] = (200, TWO_EVENTS)
+    if (user := people.user(who)) is not None:
+        client.force_login(user)
+    path = write.path.format(source=scene.source_for(who))
+    response = client.post(path, write.data(scene))
+    after = team_state(people)
+    if who in write.allowed:
+        assert response.status_code == 302, response.content
+        assert response["Location"] == "/me/calendars/"
+        assert after == write.expect(before, who, scene)
+        page = client.get(response["Location"])
+        assert page.status_code == 200 and b'class="message success"' in page.content
+    elif who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+        assert after == before
+    else:  # the member's calendar, asked for by someone else
+        assert response.status_code == 404, response.content
+        assert after == before
+
+
+ME_API_WRITES = {
+    "upload": Write(
+        "post",
+        "/api/v1/me/calendars/",
+        lambda: {"file": upload()},
+        SIGNED_IN,
+        mine_only(UPLOADED),
+        True,
+    ),
+    "add-url": Write(
+        "post", "/api/v1/me/calendars/", {"url": "{url}?again"}, SIGNED_IN, mine_only(added_url)
+    ),
+    "refresh": Write("post", "/api/v1/me/calendars/{source}/refresh/", None, OWNERS, REFRESHED),
+    "delete": Write("delete", "/api/v1/me/calendars/{source}/", None, OWNERS, DELETED),
+}
+
+
+@pytest.mark.parametrize("case", list(ME_API_WRITES))
+@pytest.mark.parametrize("who", WHO)
+def test_my_calendars_api_role_matrix(scene: Scene, who: str, case: str):
+    write = ME_API_WRITES[case]
+    people = scene.people
+    before = team_state(people)
+    scene.server.routes["/c.ics"] = (200, TWO_EVENTS)
+    scene.server.routes["/c.ics?again"] = (200, TWO_EVENTS)
+    client = APIClient()
+    if (user := people.user(who)) is not None:
+        client.force_authenticate(user)
+    path = write.path.format(source=scene.source_for(who))
+    response = getattr(client, write.method)(
+        path, write.data(scene), format="multipart" if write.multipart else "json"
+    )
+    after = team_state(people)
+    if who in write.allowed:
+        expected = 201 if case in ("upload", "add-url") else API_SUCCESS[write.method]
+        assert response.status_code == expected, response.content
+        assert after == write.expect(before, who, scene)
+    else:
+        assert response.status_code == (401 if who == "anonymous" else 404), response.content
+        assert after == before
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_my_calendars_reads(scene: Scene, client, who: str):
+    """Each person lists only their own calendars, on the page and in the API."""
+    api = APIClient()
+    if (user := scene.people.user(who)) is not None:
+        client.force_login(user)
+        api.force_authenticate(user)
+    page = client.get("/me/calendars/")
+    listed = api.get("/api/v1/me/calendars/")
+    if who == "anonymous":
+        assert page.status_code == 302 and listed.status_code == 401
+        return
+    assert page.status_code == 200 and listed.status_code == 200
+    ids = [row["id"] for row in listed.json()["results"]]
+    assert ids == ([scene.url_source[who]] if who in scene.url_source else [])
+    html = page.content.decode()
+    assert ("http://127.0.0.1/…" in html) == (who in scene.url_source)
+    assert "/c.ics" not in html  # the path of an address can be a secret: only its host shows
 
 
 def test_a_lead_changes_the_policy_through_the_page_and_everyone_reads_it(
@@ -459,11 +565,11 @@ def test_someone_elses_calendar_is_404_and_mine_answers(scene: Scene, client):
         assert lead.get(f"{BASE}/busy-sources/{source}/").status_code == 404
         assert lead.post(f"{BASE}/busy-sources/{source}/refresh/").status_code == 404
         assert lead.delete(f"{BASE}/busy-sources/{source}/").status_code == 404
-        assert client.post(f"/t/ml/schedule/busy/{source}/refresh/").status_code == 404
-        assert client.post(f"/t/ml/schedule/busy/{source}/delete/").status_code == 404
+        assert client.post(f"/me/calendars/{source}/refresh/").status_code == 404
+        assert client.post(f"/me/calendars/{source}/delete/").status_code == 404
     assert lead.get(f"{BASE}/busy-sources/{mine}/").status_code == 200
     assert lead.post(f"{BASE}/busy-sources/{mine}/refresh/").status_code == 200
-    assert client.post(f"/t/ml/schedule/busy/{mine}/delete/").status_code == 302
+    assert client.post(f"/me/calendars/{mine}/delete/").status_code == 302
     state = team_state(people)["sources"]
     assert state["lead"] == [] and state["member"] == [("url", scene.server.url("/c.ics"), 1)]
     # Nothing happened to the outsider's calendar either.

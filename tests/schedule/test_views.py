@@ -38,8 +38,8 @@ def test_week_page_shows_people_meetings_and_times_in_my_zone(people: TeamPeople
     make_meeting(
         people.team, at(1, "13:00"), at(1, "13:30"), [people.member, people.lead], title="Standup"
     )
-    add_busy(people.team, people.lead, at(2, "10:00"), at(2, "11:00"), summary="Dentist")
-    add_busy(people.team, people.member, at(3, "10:00"), at(3, "11:00"), summary="Gym")
+    add_busy(people.lead, at(2, "10:00"), at(2, "11:00"), summary="Dentist")
+    add_busy(people.member, at(3, "10:00"), at(3, "11:00"), summary="Gym")
     response = member_client.get("/t/ml/schedule/", week_param())
     assert response.status_code == 200
     html = response.content.decode()
@@ -77,7 +77,7 @@ def test_week_page_query_count_is_flat(
         assert member_client.get("/t/ml/schedule/", week_param()).status_code == 200
     for i in range(12):
         user = MembershipFactory(team=people.team, role=Role.MEMBER).user
-        add_busy(people.team, user, at(i % 5, "09:00"), at(i % 5, "10:00"))
+        add_busy(user, at(i % 5, "09:00"), at(i % 5, "10:00"))
         make_meeting(
             people.team,
             at(i % 5, "13:00"),
@@ -241,14 +241,14 @@ def test_cancel_and_move(people: TeamPeople, member_client):
 
 def test_busy_upload_page_keeps_old_data_on_a_bad_file(people: TeamPeople, member_client):
     good = SimpleUploadedFile("me.ics", ics((at(1, "10:00"), at(1, "11:00"), "Review")))
-    response = member_client.post("/t/ml/schedule/busy/upload/", {"file": good}, follow=True)
+    response = member_client.post("/me/calendars/upload/", {"file": good}, follow=True)
     assert "Imported 1 busy intervals from me.ics" in response.content.decode()
     for bad, reason in (
         (b"<html>login</html>", "not an iCalendar file"),
         (three_megabytes(), "3.0 MB"),
     ):
         response = member_client.post(
-            "/t/ml/schedule/busy/upload/",
+            "/me/calendars/upload/",
             {"file": SimpleUploadedFile("x.ics", bad)},
             follow=True,
         )
@@ -258,9 +258,9 @@ def test_busy_upload_page_keeps_old_data_on_a_bad_file(people: TeamPeople, membe
         assert reason in html
         assert BusyInterval.objects.filter(user=people.member).count() == 1
     # The error stays visible next to the calendar until the next good import.
-    html = member_client.get("/t/ml/schedule/").content.decode()
+    html = member_client.get("/me/calendars/").content.decode()
     assert "Last import failed" in html and "3.0 MB" in html
-    nothing = member_client.post("/t/ml/schedule/busy/upload/", {}, follow=True)
+    nothing = member_client.post("/me/calendars/upload/", {}, follow=True)
     assert "Choose an .ics file" in nothing.content.decode()
 
 
@@ -273,7 +273,7 @@ def test_busy_url_errors_are_messages(member_client, settings):
         ("gopher://x", "http://, https:// or webcal://"),
         ("", "This field is required"),
     ):
-        response = member_client.post("/t/ml/schedule/busy/url/", {"url": url}, follow=True)
+        response = member_client.post("/me/calendars/url/", {"url": url}, follow=True)
         assert response.status_code == 200
         assert text in response.content.decode()
 

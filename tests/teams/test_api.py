@@ -87,7 +87,10 @@ def test_patch_team_bad_cap_is_400_and_keeps_data(people: TeamPeople, as_user):
 
 
 def test_members_add_change_remove(people: TeamPeople, as_user):
+    """Staff add by username at once (other leads invite: tests/teams/test_invitations.py)."""
     UserFactory(username="newbie")
+    people.lead.is_staff = True
+    people.lead.save()
     client = as_user(people.lead)
     assert client.post("/api/v1/teams/ml/members/", {"username": "newbie"}).json() == {
         "username": "newbie",
@@ -111,6 +114,8 @@ def test_members_add_change_remove(people: TeamPeople, as_user):
 )
 def test_member_add_bad_input(people: TeamPeople, as_user, body, message):
     UserFactory(username="newbie")
+    people.lead.is_staff = True  # only staff learn that a username does not exist
+    people.lead.save()
     response = as_user(people.lead).post("/api/v1/teams/ml/members/", body)
     assert response.status_code == 400
     assert message in str(response.json())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from teams.models import Membership, Role, Team
+from teams.models import Invitation, Membership, Role, Team
 from tests.conftest import TeamPeople
 from tests.factories import MembershipFactory, UserFactory
 
@@ -18,7 +18,10 @@ WHO = ["anonymous", "outsider", "viewer", "member", "lead"]
 ML_BEFORE = {
     "team": ("ML Team", 3),
     "members": {("lead", "lead"), ("member", "member"), ("viewer", "viewer")},
+    "invitations": set(),
 }
+# A lead who is not staff adds by username through an invitation (no one learns who exists).
+INVITED_NEWBIE = {**ML_BEFORE, "invitations": {("newbie", "viewer")}}
 
 # (method, path, body, expected status for each of WHO, the team after a lead's write)
 API_WRITES = [
@@ -33,8 +36,8 @@ API_WRITES = [
         "post",
         "/api/v1/teams/ml/members/",
         {"username": "newbie", "role": "viewer"},
-        [401, 404, 403, 403, 201],
-        {**ML_BEFORE, "members": ML_BEFORE["members"] | {("newbie", "viewer")}},
+        [401, 404, 403, 403, 202],
+        INVITED_NEWBIE,
     ),
     (
         "patch",
@@ -59,7 +62,12 @@ API_WRITES = [
 def ml_state() -> dict:
     team = Team.objects.get(slug="ml")
     members = Membership.objects.filter(team=team).values_list("user__username", "role")
-    return {"team": (team.name, team.focus_cap), "members": set(members)}
+    invitations = Invitation.objects.filter(team=team).values_list("username", "role")
+    return {
+        "team": (team.name, team.focus_cap),
+        "members": set(members),
+        "invitations": set(invitations),
+    }
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected", "after"), API_WRITES)
@@ -162,8 +170,8 @@ SETTINGS_CASES = [
     (
         "post",
         "/t/ml/settings/members/",
-        {"username": "newbie", "role": "member"},
-        {**ML_BEFORE, "members": ML_BEFORE["members"] | {("newbie", "member")}},
+        {"username": "newbie", "role": "viewer"},
+        INVITED_NEWBIE,
     ),
     (
         "post",

@@ -29,21 +29,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--team", help="Only this team's sources (its slug).")
+        parser.add_argument("--team", help="Only the calendars of this team's members (its slug).")
 
     def handle(self, *args: Any, team: str | None = None, **options: Any) -> None:
-        sources = BusySource.objects.filter(kind=BusySourceKind.URL).select_related("team", "user")
+        sources = BusySource.objects.filter(kind=BusySourceKind.URL).select_related("user")
         if team:
-            sources = sources.filter(team__slug=team)
-        sources = sources.order_by("team__slug", "user__username", "pk")
+            # A person's calendars count in every team: the ones of this team's members.
+            sources = sources.filter(user__memberships__team__slug=team)
+        sources = sources.order_by("user__username", "pk")
         total = sources.count()
         if total == 0:
             self.stdout.write("No calendar URLs to refresh.")
             return
         failed = 0
         for number, source in enumerate(sources.iterator(), start=1):
-            where = f"{source.team.slug}, {source.display_url}"
-            prefix = f"[{number}/{total}] {source.user.username} ({where})"
+            prefix = f"[{number}/{total}] {source.user.username} ({source.display_url})"
             began = monotonic()
             try:
                 source = services.busy_source_refresh(source=source)

@@ -13,7 +13,10 @@ from teams.demo import DEMO_PASSWORD, seed_people_and_team
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo team `demo` with its people and data. Idempotent."
+    help = (
+        "Create the demo team `demo` with its people and data: only what is missing, never "
+        "undoing what people changed since."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
