@@ -607,6 +607,13 @@ def moments(low: datetime, high: datetime) -> st.SearchStrategy[datetime]:
     )
 
 
+def _in_year(moment: datetime, year: int) -> datetime:
+    """The same moment in another year; 29 February becomes the 28th where there is none."""
+    if (moment.month, moment.day) == (2, 29):
+        moment = moment.replace(day=28)
+    return moment.replace(year=year)
+
+
 @st.composite
 def repeating_events(draw: st.DrawFn) -> str:
     """A series as calendar apps write them, started up to four centuries before the horizon."""
@@ -622,7 +629,7 @@ def repeating_events(draw: st.DrawFn) -> str:
         length = timedelta(minutes=draw(st.sampled_from([15, 30, 60, 90, 24 * 60, 3 * 24 * 60])))
     rule = {"FREQ": freq, "INTERVAL": str(draw(st.integers(1, 3)))}
     if freq == "HOURLY":  # keep it inside the work budget
-        begins = begins.replace(year=draw(st.integers(2025, 2026)))
+        begins = _in_year(begins, draw(st.integers(2025, 2026)))
         hours = draw(st.sets(st.integers(8, 17), min_size=1, max_size=3))
         rule["BYHOUR"] = ",".join(map(str, sorted(hours)))
     if freq in ("DAILY", "WEEKLY") and draw(st.booleans()):
@@ -636,7 +643,7 @@ def repeating_events(draw: st.DrawFn) -> str:
     ending = draw(st.sampled_from(["none", "count", "until"]))
     if ending == "count":
         earliest = 2024 if freq in ("DAILY", "WEEKLY", "HOURLY") else 1990
-        begins = begins.replace(year=max(begins.year, earliest))
+        begins = _in_year(begins, max(begins.year, earliest))
         rule["COUNT"] = str(draw(st.integers(1, 800)))
     elif ending == "until":
         until = draw(moments(datetime(2026, 2, 1), datetime(2026, 5, 1)))
