@@ -232,8 +232,9 @@ class SlotProposalsSerializer(serializers.Serializer):
 
 @extend_schema(tags=["schedule"])
 class SlotProposalsView(TeamScopedMixin, generics.GenericAPIView):
-    """Ranked maker-friendly slots for a meeting: right after lunch, then early morning, then
-    end of day, in each attendee's local time."""
+    """Ranked maker-friendly slots for a meeting: right after lunch or early in the morning
+    (whichever breaks the least focus, after lunch on a tie), the end of the day as the last
+    resort, in each attendee's local time."""
 
     serializer_class = SlotRequestSerializer
 
