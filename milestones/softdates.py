@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 DAY, WEEK, MONTH = "day", "week", "month"
 PRECISIONS = (DAY, WEEK, MONTH)
+TIMES = "\N{MULTIPLICATION SIGN}"
 
 
 def _third(day: int) -> str:
@@ -51,9 +52,7 @@ def last_day(target_date: date, precision: str) -> date:
             return target_date.replace(day=10)
         if third == "mid":
             return target_date.replace(day=20)
-        return target_date.replace(
-            day=calendar.monthrange(target_date.year, target_date.month)[1]
-        )
+        return target_date.replace(day=calendar.monthrange(target_date.year, target_date.month)[1])
     raise ValueError(f"Unknown precision {precision!r}")
 
 
@@ -85,15 +84,16 @@ def shift(days: int) -> str:
     """A signed distance: '+5 weeks', '-3 days', '+1 week'."""
     sign = "+" if days >= 0 else "-"
     size = abs(days)
-    if size >= 7 and size % 7 == 0 or size >= 14:
+    if (size >= 7 and size % 7 == 0) or size >= 14:
         weeks = round(size / 7)
         return f"{sign}{weeks} week{'s' if weeks != 1 else ''}"
     return f"{sign}{size} day{'s' if size != 1 else ''}"
 
 
 def slip_summary(moves: Sequence[tuple[date, date]]) -> str:
-    """'moved 2× (+5 weeks)' over (old, new) pairs in order; '' when never moved."""
+    """'moved 2x (+5 weeks)' (with a multiplication sign) over (old, new) pairs in order;
+    '' when never moved."""
     if not moves:
         return ""
     total = (moves[-1][1] - moves[0][0]).days
-    return f"moved {len(moves)}× ({shift(total)})"
+    return f"moved {len(moves)}{TIMES} ({shift(total)})"

@@ -6,139 +6,311 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('milestones', '0001_initial'),
-        ('teams', '0002_profile_receive_invitations'),
+        ("milestones", "0001_initial"),
+        ("teams", "0002_profile_receive_invitations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('target_date', models.DateField()),
-                ('precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month')], default='week', max_length=5)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('done', 'Done'), ('dropped', 'Dropped')], default='planned', max_length=11)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='milestones', to='milestones.target')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("target_date", models.DateField()),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")],
+                        default="week",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="planned",
+                        max_length=11,
+                    ),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="milestones",
+                        to="milestones.target",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team', 'target_date', 'pk'],
+                "ordering": ["team", "target_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MilestoneSlip',
+            name="MilestoneSlip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_date', models.DateField()),
-                ('new_date', models.DateField()),
-                ('old_precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month')], max_length=5)),
-                ('new_precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month')], max_length=5)),
-                ('reason', models.TextField()),
-                ('basis', models.TextField(blank=True, help_text='What was cut or learned.')),
-                ('at', models.DateTimeField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slips', to='milestones.milestone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_date", models.DateField()),
+                ("new_date", models.DateField()),
+                (
+                    "old_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")], max_length=5
+                    ),
+                ),
+                (
+                    "new_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")], max_length=5
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("basis", models.TextField(blank=True, help_text="What was cut or learned.")),
+                ("at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slips",
+                        to="milestones.milestone",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['milestone', 'at', 'pk'],
+                "ordering": ["milestone", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NonNegotiable',
+            name="NonNegotiable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('requires_evidence', models.BooleanField(default=False)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='non_negotiables', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("requires_evidence", models.BooleanField(default=False)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="non_negotiables",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team', 'position', 'pk'],
+                "ordering": ["team", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Check',
+            name="Check",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('checked_at', models.DateTimeField()),
-                ('evidence_url', models.URLField(blank=True, max_length=500)),
-                ('evidence_note', models.TextField(blank=True)),
-                ('checked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='milestones.milestone')),
-                ('non_negotiable', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='milestones.nonnegotiable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("checked_at", models.DateTimeField()),
+                ("evidence_url", models.URLField(blank=True, max_length=500)),
+                ("evidence_note", models.TextField(blank=True)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="milestones.milestone",
+                    ),
+                ),
+                (
+                    "non_negotiable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="milestones.nonnegotiable",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['milestone', 'non_negotiable__position', 'non_negotiable_id'],
+                "ordering": ["milestone", "non_negotiable__position", "non_negotiable_id"],
             },
         ),
         migrations.CreateModel(
-            name='NonNegotiableVersion',
+            name="NonNegotiableVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('requires_evidence', models.BooleanField()),
-                ('at', models.DateTimeField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('non_negotiable', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='milestones.nonnegotiable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("requires_evidence", models.BooleanField()),
+                ("at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "non_negotiable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="milestones.nonnegotiable",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['non_negotiable', 'version'],
+                "ordering": ["non_negotiable", "version"],
             },
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'in_progress', 'done', 'dropped'])), name='milestone_status_valid'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "in_progress", "done", "dropped"])),
+                name="milestone_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('precision__in', ['day', 'week', 'month'])), name='milestone_precision_valid'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("precision__in", ["day", "week", "month"])),
+                name="milestone_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('done_at__isnull', False), ('status', 'done')), models.Q(models.Q(('status', 'done'), _negated=True), ('done_at__isnull', True)), _connector='OR'), name='milestone_done_at_iff_done'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("done_at__isnull", False), ("status", "done")),
+                    models.Q(
+                        models.Q(("status", "done"), _negated=True), ("done_at__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="milestone_done_at_iff_done",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='milestone_title_not_empty'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="milestone_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestoneslip',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='slip_reason_not_empty'),
+            model_name="milestoneslip",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="slip_reason_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nonnegotiable',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='nonnegotiable_title_not_empty'),
+            model_name="nonnegotiable",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True),
+                name="nonnegotiable_title_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nonnegotiable',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='nonnegotiable_version_1_up'),
+            model_name="nonnegotiable",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="nonnegotiable_version_1_up"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='check',
-            constraint=models.UniqueConstraint(fields=('milestone', 'non_negotiable'), name='check_one_per_item'),
+            model_name="check",
+            constraint=models.UniqueConstraint(
+                fields=("milestone", "non_negotiable"), name="check_one_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='check',
-            constraint=models.CheckConstraint(condition=models.Q(('evidence_url', ''), ('evidence_url__startswith', 'http://'), ('evidence_url__startswith', 'https://'), _connector='OR'), name='check_evidence_url_http'),
+            model_name="check",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("evidence_url", ""),
+                    ("evidence_url__startswith", "http://"),
+                    ("evidence_url__startswith", "https://"),
+                    _connector="OR",
+                ),
+                name="check_evidence_url_http",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nonnegotiableversion',
-            constraint=models.UniqueConstraint(fields=('non_negotiable', 'version'), name='nonnegotiable_version_unique'),
+            model_name="nonnegotiableversion",
+            constraint=models.UniqueConstraint(
+                fields=("non_negotiable", "version"), name="nonnegotiable_version_unique"
+            ),
         ),
     ]
