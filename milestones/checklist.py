@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.rules import RuleCode, RuleViolation
 from teams.models import Team
 
+from . import selectors
 from .models import (
     Check,
     Milestone,
@@ -61,24 +62,6 @@ def _target_of(team: Team, target: Target | None) -> Target | None:
     if target is not None and target.vision.team_id != team.pk:
         raise ValidationError({"target": ["That target belongs to another team."]})
     return target
-
-
-def active_non_negotiables(team: Team) -> list[NonNegotiable]:
-    return list(NonNegotiable.objects.filter(team=team, retired_at__isnull=True))
-
-
-def missing_titles(
-    milestone: Milestone, active: list[NonNegotiable], checks: list[Check]
-) -> list[str]:
-    """The active non-negotiables this milestone has not met: unchecked, or checked without
-    evidence where the non-negotiable requires it."""
-    by_item = {check.non_negotiable_id: check for check in checks}
-    missing = []
-    for item in active:
-        check = by_item.get(item.pk)
-        if check is None or (item.requires_evidence and not check.has_evidence):
-            missing.append(item.title)
-    return missing
 
 
 # --- Milestones -----------------------------------------------------------------------------
@@ -182,8 +165,8 @@ def milestone_complete(*, milestone: Milestone, actor: User | None) -> Milestone
     it). There is no override, whoever asks."""
     milestone = _lock(milestone)
     _open(milestone, "be completed")
-    missing = missing_titles(
-        milestone, active_non_negotiables(milestone.team), list(milestone.checks.all())
+    missing = selectors.missing_titles(
+        milestone, selectors.active_non_negotiables(milestone.team), list(milestone.checks.all())
     )
     if missing:
         raise RuleViolation(

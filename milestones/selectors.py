@@ -17,12 +17,17 @@ from django.utils import timezone
 from core.feeds import FeedEvent, FeedQuery, FeedScope, FeedStamp
 from teams.models import Team
 
-from . import periods, pictures
+from . import periods, pictures, softdates
 from .models import (
     CharterChange,
+    Check,
     CriteriaToken,
     CriterionValue,
     DoneCriterion,
+    Milestone,
+    MilestoneSlip,
+    MilestoneStatus,
+    NonNegotiable,
     QuarterlyReview,
     Target,
     TargetRevision,
@@ -326,3 +331,60 @@ def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
                 )
             )
     return events
+
+
+# --- Milestones and the non-negotiables -----------------------------------------------------
+
+MILESTONE_FILTERS = ("open", "done", "dropped", "all")
+
+
+def milestones(team: Team, wanted: str = "open") -> QuerySet[Milestone]:
+    """A team's milestones by soft date, with their checks and slips prefetched so a list
+    costs the same few queries however long it is."""
+    scope = Milestone.objects.filter(team=team)
+    if wanted == "open":
+        scope = scope.filter(status__in=(MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS))
+    elif wanted != "all":
+        scope = scope.filter(status=wanted)
+    return (
+        scope.select_related("target", "team")
+        .prefetch_related(
+            Prefetch("checks", queryset=Check.objects.order_by("pk")),
+            Prefetch("slips", queryset=MilestoneSlip.objects.order_by("at", "pk")),
+        )
+        .order_by("target_date", "pk")
+    )
+
+
+def active_non_negotiables(team: Team) -> list[NonNegotiable]:
+    return list(NonNegotiable.objects.filter(team=team, retired_at__isnull=True))
+
+
+def missing_titles(
+    milestone: Milestone, active: list[NonNegotiable], checks: list[Check]
+) -> list[str]:
+    """The active non-negotiables this milestone has not met: unchecked, or checked without
+    evidence where the non-negotiable requires it."""
+    by_item = {check.non_negotiable_id: check for check in checks}
+    missing = []
+    for item in active:
+        check = by_item.get(item.pk)
+        if check is None or (item.requires_evidence and not check.has_evidence):
+            missing.append(item.title)
+    return missing
+
+
+def missing(milestone: Milestone, active: list[NonNegotiable]) -> list[str]:
+    """Titles of the active non-negotiables not met yet (from prefetched checks)."""
+    return missing_titles(milestone, active, list(milestone.checks.all()))
+
+
+def moved(milestone: Milestone) -> str:
+    """'moved 2x (+5 weeks)' from prefetched slips; '' when never moved."""
+    return softdates.slip_summary([(s.old_date, s.new_date) for s in milestone.slips.all()])
+
+
+def checks(milestone: Milestone) -> QuerySet[Check]:
+    return Check.objects.filter(milestone=milestone).select_related(
+        "non_negotiable", "checked_by", "milestone"
+    )
