@@ -25,26 +25,6 @@ NN = "/api/v1/teams/ml/non-negotiables/"
 WHO = ["anonymous", "outsider", "viewer", "member", "lead"]
 
 
-@pytest.fixture
-def practices(people) -> list[NonNegotiable]:
-    add = services.non_negotiable_add
-    return [
-        add(team=people.team, actor=people.lead, title="Unit tests", requires_evidence=True),
-        add(team=people.team, actor=people.lead, title="Design doc"),
-    ]
-
-
-@pytest.fixture
-def milestone(people) -> Milestone:
-    return services.milestone_create(
-        team=people.team,
-        actor=people.lead,
-        title="Ranker v2 in shadow",
-        target_date=date(2027, 3, 15),
-        precision="month",
-    )
-
-
 def state(milestone: Milestone) -> tuple:
     milestone.refresh_from_db()
     return (
