@@ -111,8 +111,7 @@ class CriteriaTokenAdmin(admin.ModelAdmin):
 class CheckInline(admin.TabularInline):
     model = Check
     extra = 0
-    fields = ["non_negotiable", "version", "checked_by", "checked_at", "evidence_url"]
-    readonly_fields = fields
+    fields = readonly_fields = ("non_negotiable", "version", "checked_by", "checked_at")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -122,8 +121,7 @@ class CheckInline(admin.TabularInline):
 class SlipInline(admin.TabularInline):
     model = MilestoneSlip
     extra = 0
-    fields = ["old_date", "new_date", "reason", "basis", "author", "at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("old_date", "new_date", "reason", "basis", "author", "at")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

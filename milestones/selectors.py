@@ -388,3 +388,70 @@ def checks(milestone: Milestone) -> QuerySet[Check]:
     return Check.objects.filter(milestone=milestone).select_related(
         "non_negotiable", "checked_by", "milestone"
     )
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone as the pages and the wall show it (from prefetched checks and slips)."""
+
+    milestone: Milestone
+    active: list[NonNegotiable]
+    soft_date: str
+    passed: str | None
+    moved: str
+    missing: list[str]
+
+    @property
+    def done_count(self) -> int:
+        return len(self.active) - len(self.missing)
+
+    @property
+    def progress(self) -> str:
+        return f"{self.done_count}/{len(self.active)}"
+
+
+def milestone_rows(
+    scope: QuerySet[Milestone], active: list[NonNegotiable], today: date
+) -> list[MilestoneRow]:
+    rows = []
+    for m in scope:
+        rows.append(
+            MilestoneRow(
+                milestone=m,
+                active=active,
+                soft_date=softdates.soft_date(m.target_date, m.precision),
+                passed=(
+                    softdates.passed_phrase(m.target_date, m.precision, today)
+                    if m.is_open
+                    else None
+                ),
+                moved=moved(m),
+                missing=missing(m, active) if m.is_open else [],
+            )
+        )
+    return rows
+
+
+def group_by_target(rows: list[MilestoneRow]) -> list[tuple[str, list[MilestoneRow]]]:
+    """Rows grouped under their target's period and text (those without one last)."""
+    groups: dict[str, list[MilestoneRow]] = {}
+    for row in rows:
+        target = row.milestone.target
+        label = f"Period {target.period}: {target.text}" if target else "No target"
+        groups.setdefault(label, []).append(row)
+    return sorted(groups.items(), key=lambda item: item[0] == "No target")
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: NonNegotiable
+    check: Check | None
+
+    @property
+    def against_previous_version(self) -> bool:
+        return self.check is not None and self.check.version < self.item.version
+
+
+def checklist(milestone: Milestone, active: list[NonNegotiable]) -> list[ChecklistLine]:
+    by_item = {c.non_negotiable_id: c for c in checks(milestone)}
+    return [ChecklistLine(item, by_item.get(item.pk)) for item in active]
