@@ -12,7 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -36,6 +37,7 @@ from .models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class TeamTargetField(serializers.PrimaryKeyRelatedField):
     """A target of one of this team's visions (another team's is 'does not exist')."""
 
