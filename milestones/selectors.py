@@ -455,3 +455,50 @@ class ChecklistLine:
 def checklist(milestone: Milestone, active: list[NonNegotiable]) -> list[ChecklistLine]:
     by_item = {c.non_negotiable_id: c for c in checks(milestone)}
     return [ChecklistLine(item, by_item.get(item.pk)) for item in active]
+
+
+def _feed_milestones(query: FeedQuery) -> QuerySet[Milestone]:
+    """The milestones a feed shows: its team's, or those of every team of the person;
+    dropped ones leave the calendar."""
+    if query.scope == FeedScope.TEAM:
+        scope = Milestone.objects.filter(team=query.team)
+    else:
+        scope = Milestone.objects.filter(team__memberships__user=query.user)
+    return scope.exclude(status=MilestoneStatus.DROPPED)
+
+
+def milestone_feed_version(query: FeedQuery) -> FeedStamp:
+    """A cheap fingerprint of the milestones a feed shows, in one query: a move, a rename, a
+    completion or a drop changes it."""
+    rows = list(
+        _feed_milestones(query).order_by("pk").values_list("pk", "updated_at", "team__name")
+    )
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return FeedStamp(digest, max((row[1] for row in rows), default=None))
+
+
+def milestone_feed_events(query: FeedQuery) -> list[FeedEvent]:
+    """Milestones as all-day, transparent events titled "~ <title>" on their target date,
+    with the soft date in the description. One query."""
+    events = []
+    for m in _feed_milestones(query).select_related("team").order_by("target_date", "pk"):
+        url = f"{query.base_url}/t/{m.team.slug}/milestones/{m.pk}/" if query.base_url else ""
+        done = " (done)" if m.status == MilestoneStatus.DONE else ""
+        events.append(
+            FeedEvent(
+                uid=f"milestone-{m.pk}@focusboard",
+                summary=f"~ {m.title}{done}",
+                start=m.target_date,
+                end=m.target_date + timedelta(days=1),
+                # Seconds since creation at the last change: grows on every change.
+                sequence=max(0, int((m.updated_at - m.created_at).total_seconds())),
+                changed_at=m.updated_at,
+                description=(
+                    f"{m.team.name}: aimed for {softdates.soft_date(m.target_date, m.precision)}"
+                    " (a target date, not a deadline)."
+                ),
+                url=url,
+                transparent=True,
+            )
+        )
+    return events
