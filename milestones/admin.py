@@ -12,9 +12,13 @@ from django.http import HttpRequest
 
 from .models import (
     CharterChange,
+    Check,
     CriteriaToken,
     CriterionValue,
     DoneCriterion,
+    Milestone,
+    MilestoneSlip,
+    NonNegotiable,
     QuarterlyReview,
     Target,
     TargetRevision,
@@ -102,3 +106,41 @@ class CriteriaTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued through the API, where the secret is shown once
+
+
+class CheckInline(admin.TabularInline):
+    model = Check
+    extra = 0
+    fields = readonly_fields = ("non_negotiable", "version", "checked_by", "checked_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SlipInline(admin.TabularInline):
+    model = MilestoneSlip
+    extra = 0
+    fields = readonly_fields = ("old_date", "new_date", "reason", "basis", "author", "at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    """Read-only: completion goes through milestone_complete and its checklist, whoever
+    asks; there is no admin action that could mark a milestone done."""
+
+    list_display = ["title", "team", "target_date", "precision", "status"]
+    list_filter = ["status", "precision"]
+    search_fields = ["title"]
+    inlines = [CheckInline, SlipInline]
+    actions = None
+
+
+@admin.register(NonNegotiable)
+class NonNegotiableAdmin(ReadOnlyAdmin):
+    list_display = ["title", "team", "version", "requires_evidence", "retired_at"]
+    actions = None

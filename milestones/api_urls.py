@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, checklist_api
 
 visions = api.VisionViewSet
 criteria = api.CriterionViewSet
@@ -8,7 +8,13 @@ vision_targets = api.VisionTargetViewSet
 targets = api.TargetViewSet
 reviews = api.ReviewViewSet
 tokens = api.CriteriaTokenViewSet
+milestones = checklist_api.MilestoneViewSet
+checks = checklist_api.CheckViewSet
+non_negotiables = checklist_api.NonNegotiableViewSet
 V = "teams/<slug:team_slug>/visions/"
+M = "teams/<slug:team_slug>/milestones/"
+MID = M + "<int:milestone_id>/"
+NN = "teams/<slug:team_slug>/non-negotiables/"
 VID = V + "<int:vision_id>/"
 
 urlpatterns = [
@@ -63,5 +69,27 @@ urlpatterns = [
         "teams/<slug:team_slug>/targets/<int:target_id>/revisions/",
         targets.as_view({"get": "revisions"}),
         name="api-target-revisions",
+    ),
+    path(M, milestones.as_view({"get": "list", "post": "create"}), name="api-milestone-list"),
+    path(
+        MID,
+        milestones.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="api-milestone-detail",
+    ),
+    path(
+        MID + "complete/", milestones.as_view({"post": "complete"}), name="api-milestone-complete"
+    ),
+    path(MID + "slips/", milestones.as_view({"get": "slips"}), name="api-milestone-slips"),
+    path(MID + "checks/", checks.as_view({"get": "list"}), name="api-check-list"),
+    path(
+        MID + "checks/<int:non_negotiable_id>/",
+        checks.as_view({"put": "update", "delete": "destroy"}),
+        name="api-check-detail",
+    ),
+    path(NN, non_negotiables.as_view({"get": "list", "post": "create"}), name="api-nn-list"),
+    path(
+        NN + "<int:non_negotiable_id>/",
+        non_negotiables.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="api-nn-detail",
     ),
 ]

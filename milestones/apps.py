@@ -27,3 +27,9 @@ class MilestonesConfig(AppConfig):
             selectors.review_feed_events,
             version=selectors.review_feed_version,
         )
+        # Milestones at their soft dates in the calendar feeds.
+        register_feed_source(
+            "milestones",
+            selectors.milestone_feed_events,
+            version=selectors.milestone_feed_version,
+        )

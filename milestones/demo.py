@@ -4,7 +4,7 @@ review that revised the second target."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -134,6 +134,105 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
             )
     met = sum(c.met for c in DoneCriterion.objects.filter(vision=vision))
     stdout.write(f"  vision: {len(criteria)} criteria, {met} met, one review")
+    _milestones(team, users, vision, at)
+    stdout.write("  milestones: 4 (one done, one moved twice), 4 non-negotiables")
+
+
+NON_NEGOTIABLES = [
+    ("Unit tests", "Every change to the model or the pipeline comes with tests.", True),
+    ("Design doc", "Written and reviewed before the build starts.", True),
+    ("Robust job scheduling", "Jobs retry, alert and can be re-run safely.", False),
+    # The one the demo team added after a biased experiment.
+    ("A neutral A/A test before every experiment", "The split itself shows no effect.", True),
+]
+
+
+def _milestones(
+    team: Team, users: Mapping[str, User], vision: Vision, at: Callable[..., datetime]
+) -> None:
+    """Milestones in several states, one moved twice, against the source's three
+    non-negotiables and the one the team added."""
+    lead, priya, sam = users["lena"], users["priya"], users["sam"]
+    targets = {t.period: t for t in vision.targets.all()}
+    today = selectors.team_today(team)
+    with _clock(at(1, 9)):
+        items = [
+            services.non_negotiable_add(
+                team=team, actor=lead, title=title, description=text, requires_evidence=evidence
+            )
+            for title, text, evidence in NON_NEGOTIABLES[:3]
+        ]
+        first = services.milestone_create(
+            team=team,
+            actor=lead,
+            title="Click logs joined to impressions",
+            target=targets[1],
+            target_date=at(30).date(),
+            precision="week",
+        )
+        for item in items:
+            services.check_set(
+                milestone=first,
+                non_negotiable=item,
+                actor=priya,
+                evidence="https://ci.example.com/ranking/1182" if item.requires_evidence else "",
+            )
+        services.milestone_complete(milestone=first, actor=lead)
+    with _clock(at(40, 9)):
+        items.append(
+            services.non_negotiable_add(
+                team=team,
+                actor=lead,
+                title=NON_NEGOTIABLES[3][0],
+                description=NON_NEGOTIABLES[3][1],
+                requires_evidence=True,
+            )
+        )
+        shadow = services.milestone_create(
+            team=team,
+            actor=lead,
+            title="Click model in shadow mode",
+            target=targets[2],
+            target_date=at(100).date(),
+            precision="month",
+        )
+        services.milestone_create(
+            team=team,
+            actor=sam,
+            title="Calibration report for leadership",
+            target=targets[2],
+            target_date=today - timedelta(days=16),
+            precision="week",
+        )
+        services.milestone_create(
+            team=team,
+            actor=sam,
+            title="Feature store backfill",
+            target=targets[2],
+            target_date=today + timedelta(days=5),
+            precision="day",
+        )
+    with _clock(at(70, 11)):
+        services.milestone_update(
+            milestone=shadow,
+            actor=lead,
+            fields={"target_date": at(114).date(), "status": "in_progress"},
+            reason="The click logs had a two-week gap to backfill first.",
+        )
+        services.check_set(
+            milestone=shadow,
+            non_negotiable=items[1],
+            actor=priya,
+            evidence="https://docs.example.com/click-model-design",
+        )
+    with _clock(at(100, 11)):
+        services.milestone_update(
+            milestone=shadow,
+            actor=lead,
+            fields={"target_date": today + timedelta(days=21)},
+            reason="Serving latency needed a second model size.",
+        )
+        services.check_set(milestone=shadow, non_negotiable=items[2], actor=sam)
 
 
 def _review(vision: Vision, users: Mapping[str, User], *, held_on: date) -> None:

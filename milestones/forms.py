@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from teams.models import Membership, Team
 
-from .models import TITLE_MAX_LENGTH, Comparator, DoneCriterion, Outcome
+from .models import TITLE_MAX_LENGTH, Comparator, DoneCriterion, Outcome, Precision
 from .templatetags.measures import measure
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -125,3 +125,36 @@ class ReviewForm(forms.Form):
 
     def criteria_values(self) -> dict[int, float | None]:
         return {c.pk: self.cleaned_data.get(f"criterion_{c.pk}") for c in self.criteria}
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
+    target_date = forms.DateField(widget=DATE, help_text="An aim, not a deadline.")
+    precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.WEEK)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class MilestoneMoveForm(forms.Form):
+    target_date = forms.DateField(widget=DATE)
+    precision = forms.ChoiceField(choices=Precision.choices)
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it moves."
+    )
+    basis = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Basis of the new estimate",
+        help_text="What was cut or learned, not just a date.",
+    )
+
+
+class CheckForm(forms.Form):
+    evidence = forms.CharField(
+        required=False, max_length=2000, help_text="An http(s) link or a note."
+    )
+
+
+class NonNegotiableForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    requires_evidence = forms.BooleanField(required=False)

@@ -323,3 +323,206 @@ class CriteriaToken(HashedToken):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.vision})"
+
+
+# --- Milestones and the non-negotiables that gate them ---------------------------------------
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        # A bulk update would skip the checklist: completion only goes through
+        # services.milestone_complete, which checks every active non-negotiable.
+        if kwargs.get("status") == MilestoneStatus.DONE or kwargs.get("done_at") is not None:
+            raise TypeError("A milestone is completed only through milestone_complete.")
+        return super().update(**kwargs)
+
+
+class Milestone(models.Model):
+    """A soft-dated step towards a target: a target date with a precision, never a strict
+    deadline. Nothing closes or locks it when the date passes; it is done only when every
+    active non-negotiable is checked (services.milestone_complete)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="milestones")
+    target = models.ForeignKey(
+        Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(blank=True)
+    target_date = models.DateField()
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.WEEK)
+    status = models.CharField(
+        max_length=11, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "target_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(precision__in=Precision.values), name="milestone_precision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MilestoneStatus.DONE, done_at__isnull=False)
+                | (~Q(status=MilestoneStatus.DONE) & Q(done_at__isnull=True)),
+                name="milestone_done_at_iff_done",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="milestone_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
+
+
+class MilestoneSlip(AppendOnlyModel):
+    """One move of a milestone's target date: old, new, why, and (after the second move)
+    the basis of the new estimate. Never edited or deleted."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="slips")
+    old_date = models.DateField()
+    new_date = models.DateField()
+    old_precision = models.CharField(max_length=5, choices=Precision.choices)
+    new_precision = models.CharField(max_length=5, choices=Precision.choices)
+    reason = models.TextField()
+    basis = models.TextField(blank=True, help_text="What was cut or learned.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["milestone", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="slip_reason_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id}: {self.old_date} -> {self.new_date}"
+
+
+class NonNegotiable(models.Model):
+    """An engineering practice the team never negotiates (unit tests, design docs, ...).
+
+    Never deleted: retiring sets `retired_at`. Changing the wording bumps `version` and
+    appends a NonNegotiableVersion, so a check shows which wording it was made against."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="non_negotiables")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(blank=True)
+    requires_evidence = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="nonnegotiable_title_not_empty"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="nonnegotiable_version_1_up"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError("A non-negotiable is never deleted: retire it.")
+
+
+class NonNegotiableVersion(AppendOnlyModel):
+    """Each wording a non-negotiable has had; the first is its creation."""
+
+    non_negotiable = models.ForeignKey(
+        NonNegotiable, on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(blank=True)
+    requires_evidence = models.BooleanField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["non_negotiable", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["non_negotiable", "version"], name="nonnegotiable_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class Check(models.Model):
+    """One non-negotiable checked for one milestone: who, when, the evidence (an http(s)
+    URL or a note), and the wording version it was checked against."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="checks")
+    non_negotiable = models.ForeignKey(
+        NonNegotiable, on_delete=models.PROTECT, related_name="checks"
+    )
+    version = models.PositiveIntegerField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField()
+    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["milestone", "non_negotiable__position", "non_negotiable_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "non_negotiable"], name="check_one_per_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_url="")
+                | Q(evidence_url__startswith="http://")
+                | Q(evidence_url__startswith="https://"),
+                name="check_evidence_url_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.non_negotiable_id} for {self.milestone_id}"
+
+    @property
+    def evidence(self) -> str:
+        return self.evidence_url or self.evidence_note
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_url or self.evidence_note.strip())

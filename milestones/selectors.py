@@ -17,12 +17,17 @@ from django.utils import timezone
 from core.feeds import FeedEvent, FeedQuery, FeedScope, FeedStamp
 from teams.models import Team
 
-from . import periods, pictures
+from . import periods, pictures, softdates
 from .models import (
     CharterChange,
+    Check,
     CriteriaToken,
     CriterionValue,
     DoneCriterion,
+    Milestone,
+    MilestoneSlip,
+    MilestoneStatus,
+    NonNegotiable,
     QuarterlyReview,
     Target,
     TargetRevision,
@@ -325,4 +330,175 @@ def review_feed_events(query: FeedQuery) -> list[FeedEvent]:
                     transparent=True,
                 )
             )
+    return events
+
+
+# --- Milestones and the non-negotiables -----------------------------------------------------
+
+MILESTONE_FILTERS = ("open", "done", "dropped", "all")
+
+
+def milestones(team: Team, wanted: str = "open") -> QuerySet[Milestone]:
+    """A team's milestones by soft date, with their checks and slips prefetched so a list
+    costs the same few queries however long it is."""
+    scope = Milestone.objects.filter(team=team)
+    if wanted == "open":
+        scope = scope.filter(status__in=(MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS))
+    elif wanted != "all":
+        scope = scope.filter(status=wanted)
+    return (
+        scope.select_related("target", "team")
+        .prefetch_related(
+            Prefetch("checks", queryset=Check.objects.order_by("pk")),
+            Prefetch("slips", queryset=MilestoneSlip.objects.order_by("at", "pk")),
+        )
+        .order_by("target_date", "pk")
+    )
+
+
+def active_non_negotiables(team: Team) -> list[NonNegotiable]:
+    return list(NonNegotiable.objects.filter(team=team, retired_at__isnull=True))
+
+
+def missing_titles(
+    milestone: Milestone, active: list[NonNegotiable], checks: list[Check]
+) -> list[str]:
+    """The active non-negotiables this milestone has not met: unchecked, or checked without
+    evidence where the non-negotiable requires it."""
+    by_item = {check.non_negotiable_id: check for check in checks}
+    missing = []
+    for item in active:
+        check = by_item.get(item.pk)
+        if check is None or (item.requires_evidence and not check.has_evidence):
+            missing.append(item.title)
+    return missing
+
+
+def missing(milestone: Milestone, active: list[NonNegotiable]) -> list[str]:
+    """Titles of the active non-negotiables not met yet (from prefetched checks)."""
+    return missing_titles(milestone, active, list(milestone.checks.all()))
+
+
+def moved(milestone: Milestone) -> str:
+    """'moved 2x (+5 weeks)' from prefetched slips; '' when never moved."""
+    return softdates.slip_summary([(s.old_date, s.new_date) for s in milestone.slips.all()])
+
+
+def checks(milestone: Milestone) -> QuerySet[Check]:
+    return Check.objects.filter(milestone=milestone).select_related(
+        "non_negotiable", "checked_by", "milestone"
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone as the pages and the wall show it (from prefetched checks and slips)."""
+
+    milestone: Milestone
+    active: list[NonNegotiable]
+    soft_date: str
+    passed: str | None
+    moved: str
+    missing: list[str]
+
+    @property
+    def done_count(self) -> int:
+        return len(self.active) - len(self.missing)
+
+    @property
+    def progress(self) -> str:
+        return f"{self.done_count}/{len(self.active)}"
+
+
+def milestone_rows(
+    scope: QuerySet[Milestone], active: list[NonNegotiable], today: date
+) -> list[MilestoneRow]:
+    rows = []
+    for m in scope:
+        rows.append(
+            MilestoneRow(
+                milestone=m,
+                active=active,
+                soft_date=softdates.soft_date(m.target_date, m.precision),
+                passed=(
+                    softdates.passed_phrase(m.target_date, m.precision, today)
+                    if m.is_open
+                    else None
+                ),
+                moved=moved(m),
+                missing=missing(m, active) if m.is_open else [],
+            )
+        )
+    return rows
+
+
+def group_by_target(rows: list[MilestoneRow]) -> list[tuple[str, list[MilestoneRow]]]:
+    """Rows grouped under their target's period and text (those without one last)."""
+    groups: dict[str, list[MilestoneRow]] = {}
+    for row in rows:
+        target = row.milestone.target
+        label = f"Period {target.period}: {target.text}" if target else "No target"
+        groups.setdefault(label, []).append(row)
+    return sorted(groups.items(), key=lambda item: item[0] == "No target")
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: NonNegotiable
+    check: Check | None
+
+    @property
+    def against_previous_version(self) -> bool:
+        return self.check is not None and self.check.version < self.item.version
+
+
+def checklist(milestone: Milestone, active: list[NonNegotiable]) -> list[ChecklistLine]:
+    by_item = {c.non_negotiable_id: c for c in checks(milestone)}
+    return [ChecklistLine(item, by_item.get(item.pk)) for item in active]
+
+
+def _feed_milestones(query: FeedQuery) -> QuerySet[Milestone]:
+    """The milestones a feed shows: its team's, or those of every team of the person;
+    dropped ones leave the calendar."""
+    if query.scope == FeedScope.TEAM:
+        scope = Milestone.objects.filter(team=query.team)
+    else:
+        scope = Milestone.objects.filter(team__memberships__user=query.user)
+    return scope.exclude(status=MilestoneStatus.DROPPED)
+
+
+def milestone_feed_version(query: FeedQuery) -> FeedStamp:
+    """A cheap fingerprint of the milestones a feed shows, in one query: a move, a rename, a
+    completion or a drop changes it."""
+    rows = list(
+        _feed_milestones(query).order_by("pk").values_list("pk", "updated_at", "team__name")
+    )
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return FeedStamp(digest, max((row[1] for row in rows), default=None))
+
+
+def milestone_feed_events(query: FeedQuery) -> list[FeedEvent]:
+    """Milestones as all-day, transparent events titled "~ <title>" on their target date,
+    with the soft date in the description. One query."""
+    events = []
+    for m in _feed_milestones(query).select_related("team").order_by("target_date", "pk"):
+        url = f"{query.base_url}/t/{m.team.slug}/milestones/{m.pk}/" if query.base_url else ""
+        done = " (done)" if m.status == MilestoneStatus.DONE else ""
+        events.append(
+            FeedEvent(
+                uid=f"milestone-{m.pk}@focusboard",
+                summary=f"~ {m.title}{done}",
+                start=m.target_date,
+                end=m.target_date + timedelta(days=1),
+                # Seconds since creation at the last change: grows on every change.
+                sequence=max(0, int((m.updated_at - m.created_at).total_seconds())),
+                changed_at=m.updated_at,
+                description=(
+                    f"{m.team.name}: aimed for {softdates.soft_date(m.target_date, m.precision)}"
+                    " (a target date, not a deadline)."
+                ),
+                url=url,
+                transparent=True,
+            )
+        )
     return events

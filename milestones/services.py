@@ -474,3 +474,27 @@ def criteria_token_create(*, vision: Vision, actor: User, label: str) -> tuple[C
 def criteria_token_revoke(*, token: CriteriaToken) -> CriteriaToken:
     token.revoke()
     return token
+
+
+# Milestones, slips, non-negotiables and checks live in checklist.py; one `services` name.
+from .checklist import (  # noqa: E402
+    check_remove,
+    check_set,
+    milestone_complete,
+    milestone_create,
+    milestone_update,
+    non_negotiable_add,
+    non_negotiable_retire,
+    non_negotiable_update,
+)
+
+__all__ = [
+    "check_remove",
+    "check_set",
+    "milestone_complete",
+    "milestone_create",
+    "milestone_update",
+    "non_negotiable_add",
+    "non_negotiable_retire",
+    "non_negotiable_update",
+]

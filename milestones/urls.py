@@ -25,5 +25,10 @@ urlpatterns = [
     path(T + "reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path(T + "reviews/<int:pk>.md", views.review_markdown, name="review-markdown"),
     path(T + "milestones/", views.milestone_list, name="milestone-list"),
+    path(T + "milestones/<int:pk>/", views.milestone_detail, name="milestone-detail"),
+    path(T + "milestones/<int:pk>/move/", views.milestone_move, name="milestone-move"),
+    path(T + "milestones/<int:pk>/complete/", views.milestone_complete, name="milestone-complete"),
+    path(T + "milestones/<int:pk>/checks/<int:item>/", views.check_toggle, name="check-toggle"),
     path(T + "non-negotiables/", views.non_negotiables, name="non-negotiables"),
+    path(T + "non-negotiables/<int:pk>/", views.non_negotiable_edit, name="non-negotiable-edit"),
 ]

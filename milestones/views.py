@@ -1,5 +1,5 @@
 """The vision page, the quarterly reviews (list, guided form, page, Markdown), and the
-Milestones and Non-negotiables tabs (honest empty states until their issue lands)."""
+milestones (soft dates, checklist, slips) and the non-negotiables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,15 +23,27 @@ from teams.permissions import AuthedRequest, TeamAccess, team_access
 from . import selectors, services
 from .forms import (
     AbandonForm,
+    CheckForm,
     CriteriaTokenForm,
     CriterionForm,
     CriterionValueForm,
+    MilestoneForm,
+    MilestoneMoveForm,
+    NonNegotiableForm,
     ReviewForm,
     TargetForm,
     VisionEditForm,
     VisionForm,
 )
-from .models import CriteriaToken, DoneCriterion, QuarterlyReview, Target, Vision
+from .models import (
+    CriteriaToken,
+    DoneCriterion,
+    Milestone,
+    NonNegotiable,
+    QuarterlyReview,
+    Target,
+    Vision,
+)
 
 # --- Vision page ------------------------------------------------------------------------------
 
@@ -405,41 +418,199 @@ def review_markdown(request: AuthedRequest, team_slug: str, pk: int) -> HttpResp
     return response
 
 
-# --- Milestones and non-negotiables (their own issue) ------------------------------------------
+# --- Milestones and non-negotiables ----------------------------------------------------------
 
 
-def _coming(
-    request: HttpRequest, team_slug: str, section: str, title: str, text: str
+def _milestone_rows(access: TeamAccess, wanted: str = "all") -> list[selectors.MilestoneRow]:
+    team = access.team
+    return selectors.milestone_rows(
+        selectors.milestones(team, wanted),
+        selectors.active_non_negotiables(team),
+        selectors.team_today(team),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_list(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """Milestones grouped by target, with soft dates, checklist progress and slips."""
+    access = team_access(
+        request.user, team_slug, min_role=Role.MEMBER if request.method == "POST" else Role.VIEWER
+    )
+    form = MilestoneForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise ValidationError(form_refusal(form).message)
+            milestone = services.milestone_create(
+                team=access.team, actor=request.user, **form.cleaned_data
+            )
+            return redirect("milestones:milestone-detail", team_slug=team_slug, pk=milestone.pk)
+        except REFUSALS as exc:
+            refused = refusal(exc)
+            messages.error(request, refused.message)
+            status = refused.status
+    context = {
+        "access": access,
+        "team": access.team,
+        "section": "milestones",
+        "groups": selectors.group_by_target(_milestone_rows(access)),
+        "form": form,
+    }
+    return render(request, "milestones/milestones.html", context, status=status)
+
+
+def _milestone(access: TeamAccess, pk: int) -> Milestone:
+    return get_object_or_404(Milestone, team=access.team, pk=pk)
+
+
+def _detail(
+    request: AuthedRequest,
+    access: TeamAccess,
+    pk: int,
+    refused: Refusal | None = None,
+    partial: str | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    access = team_access(request.user, team_slug)
-    return render(
-        request,
-        "coming_soon.html",
-        {"access": access, "team": access.team, "section": section, "title": title, "text": text},
-    )
+    _milestone(access, pk)
+    row = next(r for r in _milestone_rows(access) if r.milestone.pk == pk)
+    context = {
+        "access": access,
+        "team": access.team,
+        "section": "milestones",
+        "row": row,
+        "m": row.milestone,
+        "checklist": selectors.checklist(row.milestone, row.active),
+        "slips": list(row.milestone.slips.all()),
+        "focus_items": [],
+        "move_form": extra.pop("move_form", None)
+        or MilestoneMoveForm(
+            initial={"target_date": row.milestone.target_date, "precision": row.milestone.precision}
+        ),
+        # Each part shows its own refusal, so a message never appears twice.
+        f"{partial or 'details'}_error": refused.message if refused else "",
+        **extra,
+    }
+    status = refused.status if refused else 200
+    template = "milestones/milestone.html" + (f"#{partial}" if partial and request.htmx else "")
+    if refused and not request.htmx and request.method == "POST":
+        messages.error(request, refused.message)
+        return redirect("milestones:milestone-detail", team_slug=access.team.slug, pk=pk)
+    if request.method == "POST" and not request.htmx:
+        return redirect("milestones:milestone-detail", team_slug=access.team.slug, pk=pk)
+    return render(request, template, context, status=status)
 
 
 @login_required
 @require_GET
-def milestone_list(request: HttpRequest, team_slug: str) -> HttpResponse:
-    return _coming(
-        request,
-        team_slug,
-        "milestones",
-        "Milestones",
-        "Milestones with soft target dates (aims, not deadlines) will live here. "
-        "Nothing has been recorded yet.",
-    )
+def milestone_detail(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
+    return _detail(request, team_access(request.user, team_slug), pk)
 
 
 @login_required
-@require_GET
-def non_negotiables(request: HttpRequest, team_slug: str) -> HttpResponse:
-    return _coming(
-        request,
-        team_slug,
-        "non-negotiables",
-        "Non-negotiables",
-        "The team's engineering non-negotiables (unit tests, design docs, robust job "
-        "scheduling, …) will live here. Nothing has been recorded yet.",
+@require_POST
+def milestone_move(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
+    """Move the soft date: a reason always, the basis of the estimate after two moves."""
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    form = MilestoneMoveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form_refusal(form).message)
+        data = dict(form.cleaned_data)
+        reason, basis = data.pop("reason"), data.pop("basis")
+        services.milestone_update(
+            milestone=_milestone(access, pk),
+            actor=request.user,
+            fields=data,
+            reason=reason,
+            basis=basis,
+        )
+    except REFUSALS as exc:
+        return _detail(request, access, pk, refusal(exc), partial="details", move_form=form)
+    return _detail(request, access, pk, partial="details")
+
+
+@login_required
+@require_POST
+def milestone_complete(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    try:
+        services.milestone_complete(milestone=_milestone(access, pk), actor=request.user)
+    except REFUSALS as exc:
+        return _detail(request, access, pk, refusal(exc), partial="checklist")
+    return _detail(request, access, pk, partial="checklist")
+
+
+@login_required
+@require_POST
+def check_toggle(request: AuthedRequest, team_slug: str, pk: int, item: int) -> HttpResponse:
+    """Check one non-negotiable (with its evidence), or uncheck it (`uncheck=1`)."""
+    access = team_access(request.user, team_slug, min_role=Role.MEMBER)
+    milestone = _milestone(access, pk)
+    non_negotiable = get_object_or_404(NonNegotiable, team=access.team, pk=item)
+    form = CheckForm(request.POST)
+    try:
+        if request.POST.get("uncheck"):
+            services.check_remove(milestone=milestone, non_negotiable=non_negotiable)
+        elif not form.is_valid():
+            raise ValidationError(form_refusal(form).message)
+        else:
+            services.check_set(
+                milestone=milestone,
+                non_negotiable=non_negotiable,
+                actor=request.user,
+                evidence=form.cleaned_data["evidence"],
+            )
+    except REFUSALS as exc:
+        return _detail(request, access, pk, refusal(exc), partial="checklist")
+    return _detail(request, access, pk, partial="checklist")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def non_negotiables(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """The team's non-negotiables; leads add them (they apply to every open milestone)."""
+    access = team_access(
+        request.user, team_slug, min_role=Role.LEAD if request.method == "POST" else Role.VIEWER
     )
+    form = NonNegotiableForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise ValidationError(form_refusal(form).message)
+            services.non_negotiable_add(team=access.team, actor=request.user, **form.cleaned_data)
+            return redirect("milestones:non-negotiables", team_slug=team_slug)
+        except REFUSALS as exc:
+            refused = refusal(exc)
+            messages.error(request, refused.message)
+            status = refused.status
+    items = NonNegotiable.objects.filter(team=access.team).prefetch_related("versions")
+    context = {
+        "access": access,
+        "team": access.team,
+        "section": "non-negotiables",
+        "items": list(items),
+        "form": form,
+    }
+    return render(request, "milestones/non_negotiables.html", context, status=status)
+
+
+@login_required
+@require_POST
+def non_negotiable_edit(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
+    """Reword (a new version) or retire (`retire=1`) a non-negotiable; nothing is deleted."""
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    item = get_object_or_404(NonNegotiable, team=access.team, pk=pk)
+    form = NonNegotiableForm(request.POST)
+    try:
+        if request.POST.get("retire"):
+            services.non_negotiable_retire(item=item)
+        elif not form.is_valid():
+            raise ValidationError(form_refusal(form).message)
+        else:
+            services.non_negotiable_update(item=item, actor=request.user, fields=form.cleaned_data)
+    except REFUSALS as exc:
+        messages.error(request, refusal(exc).message)
+    return redirect("milestones:non-negotiables", team_slug=team_slug)

@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "RuleCodeEnum": "core.rules.RuleCode",
         "VisionStatusEnum": "milestones.models.VisionStatus.choices",
         "ReviewOutcomeEnum": "milestones.models.Outcome.choices",
+        "PrecisionEnum": "milestones.models.Precision.choices",
     },
 }
 

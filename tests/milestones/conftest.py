@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from milestones import selectors, services
-from milestones.models import DoneCriterion, Vision
+from milestones.models import DoneCriterion, Milestone, NonNegotiable, Vision
 from milestones.periods import add_months
 
 
@@ -71,3 +71,23 @@ def vision(people, charter) -> Vision:
 @pytest.fixture
 def criteria(vision) -> list[DoneCriterion]:
     return list(vision.criteria.order_by("position"))
+
+
+@pytest.fixture
+def practices(people) -> list[NonNegotiable]:
+    add = services.non_negotiable_add
+    return [
+        add(team=people.team, actor=people.lead, title="Unit tests", requires_evidence=True),
+        add(team=people.team, actor=people.lead, title="Design doc"),
+    ]
+
+
+@pytest.fixture
+def milestone(people) -> Milestone:
+    return services.milestone_create(
+        team=people.team,
+        actor=people.lead,
+        title="Ranker v2 in shadow",
+        target_date=date(2027, 3, 15),
+        precision="month",
+    )

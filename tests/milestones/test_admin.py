@@ -6,6 +6,7 @@ from milestones import services
 from milestones.models import (
     CharterChange,
     CriterionValue,
+    Milestone,
     QuarterlyReview,
     Target,
     TargetRevision,
@@ -59,3 +60,23 @@ def test_the_admin_cannot_change_history_or_bypass_the_rules(admin_client, peopl
     assert response.status_code in (200, 302)
     assert QuarterlyReview.objects.get(pk=review.pk).snapshot == review.snapshot
     assert Vision.objects.count() == 1 and Target.objects.count() == 2
+
+
+def test_the_admin_cannot_complete_a_milestone_or_touch_its_checklist(
+    admin_client, people, milestone, practices
+):
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "Ranker v2 in shadow" in page.content.decode()
+    posted = admin_client.post(url, {"status": "done", "title": milestone.title})
+    assert posted.status_code == 403
+    changelist = admin_client.post(
+        "/admin/milestones/milestone/",
+        {"action": "delete_selected", "_selected_action": [milestone.pk]},
+    )
+    assert changelist.status_code in (200, 302, 403)
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.done_at) == ("planned", None)
+    item = f"/admin/milestones/nonnegotiable/{practices[0].pk}/delete/"
+    assert admin_client.post(item, {"post": "yes"}).status_code == 403
+    assert Milestone.objects.filter(pk=milestone.pk).exists()

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from milestones.models import CriterionValue, QuarterlyReview, Target, Vision
+from milestones.models import (
+    CriterionValue,
+    Milestone,
+    NonNegotiable,
+    QuarterlyReview,
+    Target,
+    Vision,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +35,16 @@ def test_seed_demo_tells_the_vision_story(settings):
     call_command("seed_demo")
     assert Vision.objects.filter(team__slug="demo").count() == 1
     assert QuarterlyReview.objects.count() == 1
+
+
+def test_seed_demo_has_milestones_in_several_states_and_one_moved_twice(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    titles = list(NonNegotiable.objects.filter(team__slug="demo").values_list("title", flat=True))
+    assert titles[:3] == ["Unit tests", "Design doc", "Robust job scheduling"]
+    assert "A neutral A/A test before every experiment" in titles
+    statuses = set(Milestone.objects.filter(team__slug="demo").values_list("status", flat=True))
+    assert {"done", "in_progress", "planned"} <= statuses
+    assert Milestone.objects.get(title="Click model in shadow mode").slips.count() == 2
+    call_command("seed_demo")
+    assert Milestone.objects.filter(team__slug="demo").count() == 4
