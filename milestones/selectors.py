@@ -164,9 +164,18 @@ def vision_page(vision: Vision, today: date) -> VisionPage:
         )
         for period in vision.periods
     ]
-    # Milestones are placed here once they exist (they arrive with their own issue); the
-    # picture draws what exists and nothing else.
-    milestones: list[pictures.RoadmapMarker] = []
+    # The team's milestones that fall inside the vision, at their soft dates (one query).
+    milestones = [
+        pictures.RoadmapMarker(
+            m.title, m.target_date, softdates.soft_date(m.target_date, m.precision)
+        )
+        for m in Milestone.objects.filter(
+            team_id=vision.team_id, target_date__range=(vision.starts_on, vision.ends_on)
+        )
+        .exclude(status=MilestoneStatus.DROPPED)
+        .only("title", "target_date", "precision")
+        .order_by("target_date", "pk")
+    ]
     return VisionPage(
         vision=vision,
         today=today,

@@ -46,6 +46,30 @@ def test_vision_page_shows_problem_criteria_periods_and_roadmap(lead_client, vis
     assert "The review of period 1 is due on" in body and "start the review" in body
 
 
+def test_the_roadmap_places_the_teams_milestones_at_their_soft_dates(lead_client, people, vision):
+    from milestones.checklist import milestone_create
+
+    inside = vision.starts_on + timedelta(days=40)
+    milestone_create(
+        team=people.team,
+        actor=people.lead,
+        title="Click model online",
+        target_date=inside,
+        precision="month",
+    )
+    # After the vision's end: not on its roadmap.
+    milestone_create(
+        team=people.team,
+        actor=people.lead,
+        title="Far away",
+        target_date=vision.ends_on + timedelta(days=30),
+    )
+    body = lead_client.get("/t/ml/vision/").content.decode()
+    assert body.count('class="milestone-mark"') == 1
+    assert "<title>Click model online ~ " in body and "Far away" not in body
+    assert "no milestones yet" not in body
+
+
 def test_an_overdue_review_is_pointed_out_kindly(lead_client, people, charter):
     charter(
         started_days_ago=(today_of(people.team) - add_months(today_of(people.team), -3)).days + 15
