@@ -21,6 +21,16 @@ class MilestonesConfig(AppConfig):
                 context=selectors.wall_panel,
             )
         )
+        # The next open milestones at their soft dates, below the target.
+        register_wall_panel(
+            WallPanel(
+                name="milestones",
+                region=Region.SIDE,
+                order=30,
+                template_name="milestones/wall_milestones.html",
+                context=selectors.milestones_wall_panel,
+            )
+        )
         # Quarterly review dates in the calendar feeds (with a fingerprint, for cheap 304s).
         register_feed_source(
             "vision-reviews",

@@ -274,6 +274,21 @@ def wall_panel(team: Team, now: datetime) -> Mapping[str, Any] | None:
     }
 
 
+WALL_MILESTONES = 3
+
+
+def milestones_wall_panel(team: Team, now: datetime) -> Mapping[str, Any] | None:
+    """The next open milestones on the wall, at their soft dates, with how often each moved and
+    the checklist's progress. Nothing when there are none. Four queries (milestones, their checks
+    and slips, the active non-negotiables) however many there are."""
+    rows = milestone_rows(
+        milestones(team)[:WALL_MILESTONES],
+        active_non_negotiables(team),
+        timezone.localtime(now, ZoneInfo(team.timezone)).date(),
+    )
+    return {"rows": rows} if rows else None
+
+
 # --- Calendar feeds -----------------------------------------------------------------------------
 
 

@@ -85,16 +85,17 @@ def test_registered_panels_are_drawn_in_their_region_and_order(
     assert "Maker time" in body or "meeting" in body or "working hours" in body
 
 
-def test_the_wall_partial_runs_eleven_queries_on_the_demo_team(
+def test_the_wall_partial_runs_fifteen_queries_on_the_demo_team(
     client, settings, django_assert_num_queries
 ):
     """Session, user, membership, the reload flag, the board, the maker line's policy and
-    next meeting, the vision panel's vision, target and criteria, and the tripwires: eleven,
+    next meeting, the vision panel's vision, target and criteria, the next milestones (with
+    their checks and slips, and the active non-negotiables) and the tripwires: fifteen,
     whatever the demo holds (the screen polls every 30 s)."""
     settings.DEBUG = True
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     client.force_login(Membership.objects.filter(team__slug="demo").first().user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         response = client.get("/t/demo/wall/content/", **HX)
     assert response.status_code == 200
     assert response.content.decode().count('class="wall-card"') >= 1
