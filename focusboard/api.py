@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from core.errors import conflict
 from core.rules import RuleCode
+from milestones.models import Milestone
 from teams.models import Membership
 from teams.permissions import TeamScopedMixin, request_user
 
@@ -44,11 +45,21 @@ class OwnerField(serializers.SlugRelatedField):
         return User.objects.filter(pk__in=Membership.objects.filter(team=team).values("user_id"))
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class MilestoneField(serializers.PrimaryKeyRelatedField):
+    """One of the team's milestones, by id (another team's is "does not exist")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The id of the milestone this topic moves towards.")
+        super().__init__(allow_null=True, required=False, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return Milestone.objects.filter(team=self.context["team"])
+
+
 class FocusItemSerializer(serializers.ModelSerializer):
     owner = OwnerField()
-    milestone = serializers.SerializerMethodField(
-        help_text="The linked milestone's id (milestones arrive with their own issue)."
-    )
+    milestone = MilestoneField()
     status = serializers.ChoiceField(
         choices=[FocusStatus.ACTIVE, FocusStatus.PARKED],
         default=FocusStatus.ACTIVE,
@@ -72,9 +83,6 @@ class FocusItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "position", "activated_at"]
         extra_kwargs = {"title": {"max_length": TITLE_MAX_LENGTH}, "why": {"required": False}}
 
-    def get_milestone(self, item: FocusItem) -> int | None:
-        return None
-
     def get_days_on_board(self, item: FocusItem) -> int | None:
         return item.days_on_board(self.context["now"])
 
@@ -88,6 +96,7 @@ class FocusItemUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     why = serializers.CharField(required=False, allow_blank=True)
     owner = OwnerField()
+    milestone = MilestoneField()
     position = serializers.IntegerField(
         min_value=0, required=False, help_text="0-based place among the active items."
     )
@@ -155,6 +164,7 @@ class FocusItemViewSet(
             title=data["title"],
             why=data.get("why", ""),
             owner=data.get("owner"),
+            milestone=data.get("milestone"),
             status=data["status"],
         )
         return self._answer(item, status.HTTP_201_CREATED)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
+from milestones.models import Milestone, MilestoneStatus
 from teams.models import Membership, Role, Team, display_name
 
 from .models import TITLE_MAX_LENGTH
@@ -22,6 +23,22 @@ def _owner_field(team: Team) -> OwnerChoiceField:
     )
 
 
+class MilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Milestone) -> str:  # type: ignore[override]
+        return f"{obj.title} ({obj.soft_date})"
+
+
+def _milestone_field(team: Team) -> MilestoneChoiceField:
+    return MilestoneChoiceField(
+        queryset=Milestone.objects.filter(
+            team=team, status__in=(MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
+        ).order_by("target_date", "pk"),
+        required=False,
+        empty_label="— no milestone —",
+        help_text="The milestone this topic moves towards.",
+    )
+
+
 class FocusItemForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     why = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -29,6 +46,7 @@ class FocusItemForm(forms.Form):
     def __init__(self, *args, team: Team, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["owner"] = _owner_field(team)
+        self.fields["milestone"] = _milestone_field(team)
 
 
 class SwapForm(forms.Form):

@@ -40,6 +40,14 @@ class FocusItem(models.Model):
         blank=True,
         related_name="owned_focus_items",
     )
+    # Why the topic matters: the milestone it moves towards. Milestones are never deleted.
+    milestone = models.ForeignKey(
+        "milestones.Milestone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focus_items",
+    )
     status = models.CharField(
         max_length=10, choices=FocusStatus.choices, default=FocusStatus.ACTIVE
     )

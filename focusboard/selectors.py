@@ -26,7 +26,7 @@ def team_now(team: Team) -> datetime:
 
 def focus_items(team: Team, status: str = FocusStatus.ACTIVE) -> QuerySet[FocusItem]:
     """Items of one status (or "all"), active ones in board order, others newest first."""
-    items = FocusItem.objects.filter(team=team).select_related("owner")
+    items = FocusItem.objects.filter(team=team).select_related("owner", "milestone")
     if status == "all":
         return items.order_by("status", "position", "-updated_at", "pk")
     items = items.filter(status=status)

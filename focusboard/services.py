@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.rules import RuleCode, RuleViolation
+from milestones.models import Milestone
 from teams.models import FOCUS_CAP_MAX, Membership, Role, Team
 from teams.services import lock_team
 
@@ -100,6 +101,11 @@ def _check_owner(team: Team, owner: User | None) -> None:
         )
 
 
+def _check_milestone(team: Team, milestone: Milestone | None) -> None:
+    if milestone is not None and milestone.team_id != team.pk:
+        raise ValidationError({"milestone": ["That milestone belongs to another team."]})
+
+
 def _require(item: FocusItem, allowed: tuple[str, ...], doing: str) -> None:
     if item.status not in allowed:
         raise RuleViolation(
@@ -117,9 +123,11 @@ def focus_item_add(
     title: str,
     why: str = "",
     owner: User | None = None,
+    milestone: Milestone | None = None,
     status: str = FocusStatus.ACTIVE,
 ) -> FocusItem:
-    """Put a new topic on the board (or straight into parked).
+    """Put a new topic on the board (or straight into parked), optionally towards one of the
+    team's milestones.
 
     Refused with 409 `focus_cap_reached` when the board already holds `focus_cap` active
     items: the cap is a hard limit, never a warning.
@@ -133,11 +141,13 @@ def focus_item_add(
         title=title.strip(),
         why=why.strip(),
         owner=owner,
+        milestone=milestone,
         created_by=actor,
         status=FocusStatus.PARKED,
     )
     item.full_clean(validate_constraints=False)
     _check_owner(team, owner)
+    _check_milestone(team, milestone)
     if status == FocusStatus.ACTIVE:
         _occupy_slot(team, item)
     _save(item, team)
@@ -272,6 +282,16 @@ def focus_item_move(*, item: FocusItem, actor: User | None, position: int) -> Fo
     return moving
 
 
+def _logged(value: Any) -> Any:
+    """How a changed value is kept in the event log (JSON): people by username, milestones
+    by id."""
+    if isinstance(value, User):
+        return value.username
+    if isinstance(value, Milestone):
+        return value.pk
+    return value
+
+
 @transaction.atomic
 def focus_item_edit(
     *,
@@ -280,29 +300,30 @@ def focus_item_edit(
     title: str | None = None,
     why: str | None = None,
     owner: User | None = None,
+    milestone: Milestone | None = None,
     fields: set[str],
 ) -> FocusItem:
-    """Change the title, why or owner of an item; records which fields changed."""
+    """Change the title, why, owner or milestone of an item; records which fields changed."""
     team, item = _locked_item(item)
     values: dict[str, Any] = {
         "title": (title or "").strip(),
         "why": (why or "").strip(),
         "owner": owner,
+        "milestone": milestone,
     }
     changed = {}
     for name in fields & values.keys():
         old = getattr(item, name)
         if old != values[name]:
-            changed[name] = {
-                "from": getattr(old, "username", old),
-                "to": getattr(values[name], "username", values[name]),
-            }
+            changed[name] = {"from": _logged(old), "to": _logged(values[name])}
             setattr(item, name, values[name])
     if not changed:
         return item
     item.full_clean(validate_constraints=False)
     if "owner" in changed:
         _check_owner(team, item.owner)
+    if "milestone" in changed:
+        _check_milestone(team, item.milestone)
     _save(item, team)
     _record(item, FocusEventKind.EDITED, actor, changes=changed)
     return item

@@ -144,8 +144,15 @@ def item_swap(request: AuthedRequest, team_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_edit(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
-    item = get_object_or_404(FocusItem.objects.select_related("owner"), team=access.team, pk=pk)
-    initial = {"title": item.title, "why": item.why, "owner": item.owner}
+    item = get_object_or_404(
+        FocusItem.objects.select_related("owner", "milestone"), team=access.team, pk=pk
+    )
+    initial = {
+        "title": item.title,
+        "why": item.why,
+        "owner": item.owner,
+        "milestone": item.milestone,
+    }
     form = FocusItemForm(request.POST or None, team=access.team, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

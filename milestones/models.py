@@ -20,6 +20,7 @@ from core.tokens import HashedToken
 from teams.models import Team
 
 from . import periods as period_math
+from .softdates import soft_date
 
 TITLE_MAX_LENGTH = 120
 
@@ -394,6 +395,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def soft_date(self) -> str:
+        """How the aim reads: "~ mid-March" (an aim, not a deadline)."""
+        return soft_date(self.target_date, self.precision)
 
     @property
     def is_open(self) -> bool:

@@ -483,7 +483,8 @@ def _detail(
         "m": row.milestone,
         "checklist": selectors.checklist(row.milestone, row.active),
         "slips": list(row.milestone.slips.all()),
-        "focus_items": [],
+        # Through the reverse relation: milestones does not import the board's app.
+        "focus_items": list(row.milestone.focus_items.order_by("status", "position", "pk")),
         "move_form": extra.pop("move_form", None)
         or MilestoneMoveForm(
             initial={"target_date": row.milestone.target_date, "precision": row.milestone.precision}
