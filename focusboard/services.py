@@ -102,8 +102,21 @@ def _check_owner(team: Team, owner: User | None) -> None:
 
 
 def _check_milestone(team: Team, milestone: Milestone | None) -> None:
-    if milestone is not None and milestone.team_id != team.pk:
+    """A topic moves towards one of its own team's open milestones (the board offers only
+    those; the API and any other caller are held to the same rule here)."""
+    if milestone is None:
+        return
+    if milestone.team_id != team.pk:
         raise ValidationError({"milestone": ["That milestone belongs to another team."]})
+    if not milestone.is_open:
+        raise ValidationError(
+            {
+                "milestone": [
+                    f"“{milestone.title}” is {milestone.get_status_display().lower()}: "
+                    "link an open milestone."
+                ]
+            }
+        )
 
 
 def _require(item: FocusItem, allowed: tuple[str, ...], doing: str) -> None:

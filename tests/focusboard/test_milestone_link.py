@@ -86,3 +86,15 @@ def test_the_milestone_page_lists_the_topics_towards_it(client, people, aim):
     services.focus_item_add(team=people.team, actor=people.lead, title="Calibrate", milestone=aim)
     body = client.get(page).content.decode()
     assert "Calibrate" in body and "(active)" in body
+
+
+def test_a_closed_milestone_cannot_be_linked_through_any_path(people, as_user, aim):
+    from milestones.checklist import milestone_update
+
+    milestone_update(milestone=aim, actor=people.lead, fields={"status": "dropped"})
+    aim.refresh_from_db()
+    refused = as_user(people.member).post(URL, {"title": "Late", "milestone": aim.pk})
+    assert refused.status_code == 400 and "link an open milestone" in str(refused.json())
+    assert not FocusItem.objects.filter(title="Late").exists()
+    with pytest.raises(ValidationError, match="open milestone"):
+        services.focus_item_add(team=people.team, actor=people.lead, title="X", milestone=aim)
