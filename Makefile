@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test test-postgres bench lint chromium postgres clean
+.PHONY: run test test-postgres bench loadtest faults lint chromium postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ test-postgres: $(DEV_STAMP) chromium postgres
 bench: $(DEV_STAMP)
 	@status=0; for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || status=1; done; \
 		exit $$status
+
+# Load (README "Load"): gunicorn (4 workers) on a throwaway database of the local PostgreSQL,
+# locust on loopback for LOADTEST_SECONDS (60); then the fault run. Both tear down what they
+# started, even on failure; the status says whether either failed.
+loadtest: $(DEV_STAMP) postgres
+	@status=0; PG_URL=$(PG_URL) $(PY) bench/loadtest/run.py || status=1; \
+		$(PY) bench/loadtest/faults.py || status=1; exit $$status
+
+# PostgreSQL stopped and started under gunicorn, in a throwaway cluster (never the one on 5432).
+faults: $(DEV_STAMP) postgres
+	$(PY) bench/loadtest/faults.py
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

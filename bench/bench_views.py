@@ -33,7 +33,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 REPEATS = 5
 
 
-def build() -> Client:
+def build() -> tuple[Client, str]:
     from focusboard import services
     from teams.models import Role
     from tests.factories import MembershipFactory, TeamFactory
@@ -54,9 +54,10 @@ def build() -> Client:
             services.focus_item_finish(item=item, actor=lead)
     for n in range(3):
         services.focus_item_add(team=team, actor=lead, title=f"Focus {n}", owner=members[n])
+    _, secret = services.kiosk_token_create(team=team, actor=lead, label="Bench room")
     client = Client()
     client.force_login(lead)
-    return client
+    return client, secret
 
 
 def per_request(client: Client, path: str, **headers: str) -> float:
@@ -72,8 +73,12 @@ def per_request(client: Client, path: str, **headers: str) -> float:
     return statistics.median(runs)
 
 
-def main() -> None:
-    client = build()
+# The wall polls every 30 s from every screen: an unchanged poll must stay cheap (issue 14).
+WALL_GOAL = 5.0
+
+
+def main() -> int:
+    client, secret = build()
     htmx = {"HTTP_HX_REQUEST": "true"}
     baseline = per_request(client, "/healthz")
     rows = [
@@ -81,12 +86,20 @@ def main() -> None:
         ("board page", per_request(client, "/t/bench/")),
         ("board fragment (htmx)", per_request(client, "/t/bench/", **htmx)),
         ("wall partial (htmx poll)", per_request(client, "/t/bench/wall/content/", **htmx)),
+        ("wall partial (kiosk poll)", per_request(Client(), f"/wall/{secret}/content/", **htmx)),
         ("focus.txt", per_request(client, "/t/bench/focus.txt")),
     ]
     print(f"{REQUESTS} requests x {REPEATS} runs, median of runs, in-process, SQLite")
     for name, seconds in rows:
         print(f"  {name:28s} {seconds * 1000:7.2f} ms/request   x{seconds / baseline:5.1f} trivial")
+    wall = max(seconds for name, seconds in rows if name.startswith("wall partial"))
+    ok = wall / baseline <= WALL_GOAL
+    print(
+        f"wall partial x{wall / baseline:.1f} /healthz (goal <= x{WALL_GOAL:.0f}, unchanged poll): "
+        + ("ok" if ok else "FAILED")
+    )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

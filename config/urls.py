@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from teams import sso
 from teams import views as team_views
 
 from . import views
@@ -15,6 +16,9 @@ from . import views
 api_docs = csp_update({"style-src": [SELF, UNSAFE_INLINE]})(
     SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 )
+
+# A database outage outside a view (e.g. saving the session) is a 503 too, not a 500.
+handler500 = "core.outage.server_error"
 
 api_v1 = [
     path("", include("teams.api_urls")),
@@ -27,7 +31,7 @@ api_v1 = [
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        sso.allow_sign_in_forms(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -48,8 +52,13 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Single sign-on: allauth's provider views under their own prefix (teams/sso_urls.py).
+    # Django's login and reset views above keep their addresses and templates.
+    path("accounts/sso/", include("teams.sso_urls")),
     path("", team_views.home, name="home"),
     path("me/", team_views.me, name="me"),
+    path("me/tokens/", team_views.me_tokens, name="me-tokens"),
+    path("me/tokens/<int:token_id>/revoke/", team_views.me_token_revoke, name="me-token-revoke"),
     path("invite/<str:secret>/", team_views.invitation, name="invitation"),
     path("", include("teams.urls")),
     path("", include("milestones.urls")),

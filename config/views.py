@@ -16,7 +16,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy", never a 500
-        return JsonResponse({"status": "database unavailable"}, status=503)
+        response = JsonResponse({"status": "database unavailable"}, status=503)
+        response["Retry-After"] = "5"
+        return response
     return JsonResponse({"status": "ok"})
 
 

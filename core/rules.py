@@ -24,6 +24,8 @@ class RuleCode(enum.StrEnum):
     MEETING_CANCELLED = "meeting_cancelled"
     SLOT_CONFLICT = "slot_conflict"
     MAKER_TIME = "maker_time"
+    UNDO_OUTDATED = "undo_outdated"
+    MEETING_IN_PAST = "meeting_in_past"
 
 
 class RuleViolation(Exception):

@@ -26,7 +26,7 @@ from teams.models import Membership
 from teams.permissions import TeamScopedMixin, request_user
 
 from . import selectors, services
-from .models import TITLE_MAX_LENGTH, FocusEvent, FocusItem, FocusStatus
+from .models import OUTCOME_MAX_LENGTH, TITLE_MAX_LENGTH, FocusEvent, FocusItem, FocusStatus
 
 STATUS_FILTERS = [*FocusStatus.values, "all"]
 
@@ -65,7 +65,15 @@ class FocusItemSerializer(serializers.ModelSerializer):
         default=FocusStatus.ACTIVE,
         help_text="On create: active (default) or parked.",
     )
-    days_on_board = serializers.SerializerMethodField()
+    days_on_board = serializers.SerializerMethodField(
+        help_text="Day N of the current stretch on the board: calendar days in the team's time "
+        "zone since it last became active, the first day being 1; null unless active. "
+        "Parking ends a stretch."
+    )
+    days_on_board_total = serializers.SerializerMethodField(
+        help_text="Calendar days on the board across every stretch (parking and resuming "
+        "keeps them; a day counts once); 0 if it never was on the board."
+    )
 
     class Meta:
         model = FocusItem
@@ -79,12 +87,21 @@ class FocusItemSerializer(serializers.ModelSerializer):
             "position",
             "activated_at",
             "days_on_board",
+            "days_on_board_total",
+            "outcome",
+            "closed_at",
         ]
-        read_only_fields = ["id", "position", "activated_at"]
+        read_only_fields = ["id", "position", "activated_at", "outcome", "closed_at"]
         extra_kwargs = {"title": {"max_length": TITLE_MAX_LENGTH}, "why": {"required": False}}
 
     def get_days_on_board(self, item: FocusItem) -> int | None:
         return item.days_on_board(self.context["now"])
+
+    def get_days_on_board_total(self, item: FocusItem) -> int:
+        totals = self.context.get("days_total")
+        if totals is None or item.pk not in totals:
+            totals = selectors.board_days_total([item], self.context["now"])
+        return totals[item.pk]
 
     def to_representation(self, instance: FocusItem) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -102,6 +119,24 @@ class FocusItemUpdateSerializer(serializers.Serializer):
     )
 
 
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(
+        max_length=OUTCOME_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the team learned (optional).",
+    )
+
+
+class UndoSerializer(serializers.Serializer):
+    event = serializers.IntegerField(
+        required=False,
+        help_text="The id of the finish or drop event to undo (from the history); without "
+        "it, the item's latest. Refused with 409 `undo_outdated` if the item changed since.",
+    )
+
+
 class SwapSerializer(serializers.Serializer):
     replace = serializers.IntegerField(help_text="The id of the active item to park.")
 
@@ -110,6 +145,12 @@ CAP_REACHED = conflict(
     RuleCode.FOCUS_CAP_REACHED,
     RuleCode.INVALID_TRANSITION,
     note="focus_cap_reached comes with focus_cap and active.",
+)
+UNDO_REFUSED = conflict(
+    RuleCode.UNDO_OUTDATED,
+    RuleCode.FOCUS_CAP_REACHED,
+    note="undo_outdated: the item changed since; focus_cap_reached: it was on the board "
+    "and the board is full again.",
 )
 
 
@@ -121,7 +162,11 @@ class FocusItemViewSet(
     viewsets.GenericViewSet,
 ):
     """The team's focus items. Adding or activating past the cap answers 409
-    `focus_cap_reached`; items are never deleted (drop them instead)."""
+    `focus_cap_reached`; items are never deleted (drop them instead).
+
+    Undoing: a park is undone by `activate/`, an activate by `park/`; a finish or a drop by
+    `undo/` (back to active or parked, as it was); a dropped item can be brought back as
+    parked at any time by `bring-back/`."""
 
     serializer_class = FocusItemSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -151,7 +196,14 @@ class FocusItemViewSet(
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        items = list(page if page is not None else queryset)
+        context = self.get_serializer_context()
+        # Totals for the whole page in one query, not one per item.
+        context["days_total"] = selectors.board_days_total(items, context["now"])
+        data = self.get_serializer_class()(items, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(responses={201: FocusItemSerializer, 409: CAP_REACHED})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -204,15 +256,58 @@ class FocusItemViewSet(
     def activate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.focus_item_activate)
 
-    @extend_schema(request=None, responses={200: FocusItemSerializer, 409: CAP_REACHED})
+    def _closing(self, request: Request, service: Any) -> Response:
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = service(
+            item=self.get_object(),
+            actor=request_user(request),
+            outcome=serializer.validated_data["outcome"],
+        )
+        return self._answer(item)
+
+    @extend_schema(
+        request=OutcomeSerializer, responses={200: FocusItemSerializer, 409: CAP_REACHED}
+    )
     @action(detail=True, methods=["post"])
     def finish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._transition(request, services.focus_item_finish)
+        """Mark it done, optionally with `outcome`: what the team learned. Undo with `undo/`."""
+        return self._closing(request, services.focus_item_finish)
 
-    @extend_schema(request=None, responses={200: FocusItemSerializer, 409: CAP_REACHED})
+    @extend_schema(
+        request=OutcomeSerializer, responses={200: FocusItemSerializer, 409: CAP_REACHED}
+    )
     @action(detail=True, methods=["post"])
     def drop(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._transition(request, services.focus_item_drop)
+        """Drop it, optionally with `outcome`. Undo with `undo/`; later, `bring-back/`."""
+        return self._closing(request, services.focus_item_drop)
+
+    @extend_schema(
+        request=OutcomeSerializer, responses={200: FocusItemSerializer, 409: CAP_REACHED}
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Write or rewrite the outcome of a finished or dropped item."""
+        return self._closing(request, services.focus_item_note_outcome)
+
+    @extend_schema(request=UndoSerializer, responses={200: FocusItemSerializer, 409: UNDO_REFUSED})
+    @action(detail=True, methods=["post"])
+    def undo(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Take back a finish or drop: the item returns to the board or to parked, as it was."""
+        serializer = UndoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = self.get_object()
+        event = None
+        if "event" in serializer.validated_data:
+            event = get_object_or_404(FocusEvent, item=item, pk=serializer.validated_data["event"])
+        item = services.focus_item_undo(item=item, actor=request_user(request), event=event)
+        return self._answer(item)
+
+    @extend_schema(request=None, responses={200: FocusItemSerializer, 409: CAP_REACHED})
+    @action(detail=True, methods=["post"], url_path="bring-back")
+    def bring_back(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Bring a dropped item back as parked."""
+        return self._transition(request, services.focus_item_bring_back)
 
     @extend_schema(request=SwapSerializer, responses={200: FocusItemSerializer, 409: CAP_REACHED})
     @action(detail=True, methods=["post"])

@@ -6,9 +6,10 @@ items = api.FocusItemViewSet
 
 
 def transition(name: str):  # type: ignore[no-untyped-def]
+    method = name.replace("-", "_")
     return path(
         f"teams/<slug:team_slug>/focus-items/<int:pk>/{name}/",
-        items.as_view({"post": name}),
+        items.as_view({"post": method}),
         name=f"api-focus-item-{name}",
     )
 
@@ -24,7 +25,19 @@ urlpatterns = [
         items.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="api-focus-item-detail",
     ),
-    *(transition(name) for name in ("park", "activate", "finish", "drop", "swap")),
+    *(
+        transition(name)
+        for name in (
+            "park",
+            "activate",
+            "finish",
+            "drop",
+            "swap",
+            "outcome",
+            "undo",
+            "bring-back",
+        )
+    ),
     path(
         "teams/<slug:team_slug>/focus-history/",
         api.FocusHistoryViewSet.as_view({"get": "list"}),

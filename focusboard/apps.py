@@ -6,6 +6,7 @@ class FocusboardConfig(AppConfig):
     verbose_name = "Focus board"
 
     def ready(self) -> None:
+        from core.wall import watch_wall_source
         from teams.extensions import register_settings_section
         from teams.services import register_focus_cap_floor
 
@@ -15,3 +16,12 @@ class FocusboardConfig(AppConfig):
         register_focus_cap_floor(selectors.active_count)
         # Leads manage wall-screen tokens on the team settings page.
         register_settings_section(views.settings_section)
+        # What the wall draws itself (cards, owners' names, the team's name, cap and zone, the
+        # reload flag): a write to any of them changes the team's wall version.
+        for label, path in (
+            ("focusboard.FocusItem", "team_id"),
+            ("focusboard.WallScreen", "team_id"),
+            ("teams.Team", "pk"),
+            ("auth.User", "memberships"),
+        ):
+            watch_wall_source(label, path)

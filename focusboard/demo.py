@@ -33,7 +33,13 @@ STORY: list[tuple[int, str, str, str, str]] = [
         "priya",
         "We cannot improve what we cannot measure reproducibly.",
     ),
-    (121, "finish", "Baseline: logistic regression on clicks", "", ""),
+    (
+        121,
+        "finish",
+        "Baseline: logistic regression on clicks",
+        "",
+        "It stays as the floor: every model is compared with it first.",
+    ),
     (
         120,
         "add",
@@ -43,7 +49,13 @@ STORY: list[tuple[int, str, str, str, str]] = [
     ),
     (101, "park", "Feature store access for ranking data", "", ""),
     (100, "add-parked", "Multi-GPU training", "tom", "Maybe later: not the bottleneck yet."),
-    (92, "finish", "Offline evaluation harness", "", ""),
+    (
+        92,
+        "finish",
+        "Offline evaluation harness",
+        "",
+        "Pin the eval data snapshot, or results drift from run to run.",
+    ),
     (
         91,
         "add",
@@ -59,8 +71,14 @@ STORY: list[tuple[int, str, str, str, str]] = [
         "A test that should change nothing finds the pipeline's bugs.",
     ),
     (62, "activate", "Feature store access for ranking data", "", ""),
-    (45, "drop", "Multi-GPU training", "", ""),
-    (40, "finish", "Neutral A/A test before every launch", "", ""),
+    (45, "drop", "Multi-GPU training", "", "Data loading, not compute, was the bottleneck."),
+    (
+        40,
+        "finish",
+        "Neutral A/A test before every launch",
+        "",
+        "It caught a logger that counted clicks twice.",
+    ),
     (
         31,
         "add",
@@ -117,6 +135,8 @@ def seed(*, team: Team, people: dict[str, User], stdout: Any) -> None:
                     "activate": services.focus_item_activate,
                     "drop": services.focus_item_drop,
                 }[action]
-                items[title] = service(item=items[title], actor=lead)
+                # For finish and drop, the last field is what the team learned.
+                extra = {"outcome": why} if action in ("finish", "drop") else {}
+                items[title] = service(item=items[title], actor=lead, **extra)
     active = FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE).count()
     stdout.write(f"  focus board: {len(items)} items, {active} active")

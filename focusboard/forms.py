@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 
+from core.limits import SHORT_TEXT_MAX_LENGTH
 from milestones.models import Milestone, MilestoneStatus
 from teams.models import Membership, Role, Team, display_name
 
-from .models import TITLE_MAX_LENGTH
+from .models import (
+    OUTCOME_MAX_LENGTH,
+    PLAYLIST_SECONDS_DEFAULT,
+    PLAYLIST_SECONDS_MAX,
+    PLAYLIST_SECONDS_MIN,
+    TITLE_MAX_LENGTH,
+    WallPlaylist,
+)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -41,12 +50,20 @@ def _milestone_field(team: Team) -> MilestoneChoiceField:
 
 class FocusItemForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
-    why = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    why = forms.CharField(
+        max_length=SHORT_TEXT_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, team: Team, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["owner"] = _owner_field(team)
         self.fields["milestone"] = _milestone_field(team)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="What did we learn?", max_length=OUTCOME_MAX_LENGTH, required=False
+    )
 
 
 class SwapForm(forms.Form):
@@ -56,3 +73,29 @@ class SwapForm(forms.Form):
 
 class KioskTokenForm(forms.Form):
     label = forms.CharField(max_length=60, initial="Team room")
+
+
+class WallPlaylistForm(forms.Form):
+    name = forms.CharField(max_length=60, initial="Kitchen")
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only teams whose leads let playlists show their wall are listed.",
+    )
+    seconds_per_team = forms.IntegerField(
+        min_value=PLAYLIST_SECONDS_MIN,
+        max_value=PLAYLIST_SECONDS_MAX,
+        initial=PLAYLIST_SECONDS_DEFAULT,
+        label="Seconds per team",
+        help_text="How long each team's wall stays up (10-600).",
+    )
+
+    def __init__(self, *args, playlist: WallPlaylist | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Opted-in teams, and those already on the playlist (shown while they are opted out).
+        choices = Q(wall_screen__in_playlists=True)
+        if playlist is not None:
+            choices |= Q(wall_playlists=playlist)
+        teams_field = self.fields["teams"]
+        assert isinstance(teams_field, forms.ModelMultipleChoiceField)
+        teams_field.queryset = Team.objects.filter(choices).distinct().order_by("name", "pk")

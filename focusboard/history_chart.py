@@ -15,6 +15,11 @@ LABEL_WIDTH = 250
 ROW_HEIGHT = 30
 TOP = 28
 BAR_HEIGHT = 18
+# The phone's timeline: as wide as the screen (so 13 px text stays about 12 px), each topic's
+# name above its bars instead of beside them.
+PHONE_WIDTH = 320
+PHONE_ROW_HEIGHT = 44
+PHONE_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Row:
     label: str
     css: str
     bars: list[Bar]
+    label_x: float = LABEL_WIDTH - 10
+    anchor: str = "end"  # the phone's names start at the left edge, above the bars
 
 
 @dataclass(frozen=True)
@@ -68,18 +75,23 @@ class Chart:
     months_width: int
 
 
-def history_chart(history: History) -> Chart:
+def history_chart(history: History, *, phone: bool = False) -> Chart:
+    """The timeline; with `phone`, narrow with each name above its bars."""
     tz = ZoneInfo(history.team.timezone)
     start, end = history.start, history.now
     span = max((end - start).total_seconds(), 86400.0)
-    plot = WIDTH - LABEL_WIDTH - 16
+    width = PHONE_WIDTH if phone else WIDTH
+    left_edge = PHONE_MARGIN if phone else LABEL_WIDTH
+    row_height = PHONE_ROW_HEIGHT if phone else ROW_HEIGHT
+    plot = width - left_edge - 16
 
     def x(moment: datetime) -> float:
-        return round(LABEL_WIDTH + (moment - start).total_seconds() / span * plot, 1)
+        return round(left_edge + (moment - start).total_seconds() / span * plot, 1)
 
     rows = []
     for index, item_history in enumerate(history.items):
-        y = TOP + index * ROW_HEIGHT
+        y = TOP + index * row_height
+        bar_y = y + row_height - BAR_HEIGHT - 4 if phone else y + (ROW_HEIGHT - BAR_HEIGHT) / 2
         item = item_history.item
         bars = []
         for interval in item_history.intervals:
@@ -94,7 +106,7 @@ def history_chart(history: History) -> Chart:
                 Bar(
                     x=left,
                     width=max(right - left, 3.0),
-                    y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                    y=bar_y,
                     css=f"bar-{item.status}",
                     tooltip=(
                         f"{item.title}: {timezone.localtime(interval.start, tz):%d %b %Y} → "
@@ -102,14 +114,18 @@ def history_chart(history: History) -> Chart:
                     ),
                 )
             )
-        rows.append(Row(y=y + ROW_HEIGHT / 2, label=item.title, css=item.status, bars=bars))
+        if phone:
+            row = Row(y + 12, item.title, item.status, bars, label_x=PHONE_MARGIN, anchor="start")
+        else:
+            row = Row(y=y + ROW_HEIGHT / 2, label=item.title, css=item.status, bars=bars)
+        rows.append(row)
 
     ticks = []
     for month, _ in history.switches_per_month:
         year, number = (int(part) for part in month.split("-"))
         moment = datetime(year, number, 1, tzinfo=tz)
         if start <= moment <= end:
-            ticks.append(Tick(x=x(moment), label=f"{moment:%b %Y}"))
+            ticks.append(Tick(x=x(moment), label=f"{moment:%b}" if phone else f"{moment:%b %Y}"))
 
     most = max((n for _, n in history.switches_per_month), default=0) or 1
     month_bars = []
@@ -126,9 +142,9 @@ def history_chart(history: History) -> Chart:
             )
         )
     return Chart(
-        width=WIDTH,
-        height=TOP + max(len(rows), 1) * ROW_HEIGHT + 10,
-        label_width=LABEL_WIDTH,
+        width=width,
+        height=TOP + max(len(rows), 1) * row_height + 10,
+        label_width=left_edge,
         rows=rows,
         ticks=ticks,
         months=month_bars,

@@ -3,15 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.fields import ShownCharField, ShownTextField, length_limit
 from core.history import AppendOnlyModel
+from core.limits import SHORT_TEXT_MAX_LENGTH
 from core.tokens import HashedToken
 from teams.models import FOCUS_CAP_MAX, Team, display_name
 
 TITLE_MAX_LENGTH = 80
+# What the team learned is a sentence or two, like the why.
+OUTCOME_MAX_LENGTH = SHORT_TEXT_MAX_LENGTH
 
 
 class FocusStatus(models.TextChoices):
@@ -31,8 +36,12 @@ class FocusItem(models.Model):
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="focus_items")
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    why = models.TextField(blank=True, help_text="Why this matters now, in a sentence or two.")
+    title = ShownCharField(max_length=TITLE_MAX_LENGTH)
+    why = ShownTextField(
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        blank=True,
+        help_text="Why this matters now, in a sentence or two.",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -54,6 +63,9 @@ class FocusItem(models.Model):
     slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     position = models.PositiveIntegerField(default=0, help_text="Order among active items.")
     activated_at = models.DateTimeField(null=True, blank=True)
+    # What the team learned, written when it finished or dropped the topic (optional). The
+    # event log keeps every version; this is the latest, shown in the Done list.
+    outcome = ShownTextField(max_length=OUTCOME_MAX_LENGTH, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -65,6 +77,8 @@ class FocusItem(models.Model):
         ordering = ["team", "position", "pk"]
         indexes = [models.Index(fields=["team", "status", "position"])]
         constraints = [
+            length_limit("why", SHORT_TEXT_MAX_LENGTH),
+            length_limit("outcome", OUTCOME_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(status__in=FocusStatus.values), name="focusitem_status_valid"
             ),
@@ -104,9 +118,14 @@ class FocusItem(models.Model):
     def is_active(self) -> bool:
         return self.status == FocusStatus.ACTIVE
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (FocusStatus.DONE, FocusStatus.DROPPED)
+
     def days_on_board(self, today: Any) -> int | None:
-        """Day N on the board since it last became active, counted in the team's calendar
-        days (the day it went up is day 1); None when it is not active."""
+        """Day N of the current stretch: calendar days (in the team's time zone) since it last
+        became active, the day it went up being day 1; None when it is not active. Parking
+        ends a stretch; the total across stretches is `selectors.board_days_total`."""
         if not self.is_active or self.activated_at is None:
             return None
         started = timezone.localtime(self.activated_at, today.tzinfo).date()
@@ -122,6 +141,22 @@ class FocusEventKind(models.TextChoices):
     REORDERED = "reordered", "Reordered"
     EDITED = "edited", "Edited"
     SWAPPED = "swapped", "Swapped"
+    UNDONE = "undone", "Undone"  # a finish or drop taken back; detail["undid"] is its event
+    BROUGHT_BACK = "brought_back", "Brought back"  # a dropped topic parked again
+    OUTCOME = "outcome", "Outcome noted"  # detail["outcome"]: what the team learned
+
+
+# The events that change an item's status; an undo is refused once a later one exists.
+TRANSITIONS = (
+    FocusEventKind.ADDED,
+    FocusEventKind.ACTIVATED,
+    FocusEventKind.PARKED,
+    FocusEventKind.FINISHED,
+    FocusEventKind.DROPPED,
+    FocusEventKind.SWAPPED,
+    FocusEventKind.UNDONE,
+    FocusEventKind.BROUGHT_BACK,
+)
 
 
 class FocusEvent(AppendOnlyModel):
@@ -157,7 +192,7 @@ class KioskToken(HashedToken):
     grants that and nothing else."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kiosk_tokens")
-    label = models.CharField(max_length=60, help_text="Where the screen is, e.g. 'Team room'.")
+    label = ShownCharField(max_length=60, help_text="Where the screen is, e.g. 'Team room'.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -170,10 +205,67 @@ class KioskToken(HashedToken):
 
 
 class WallScreen(models.Model):
-    """Per-team wall screen state: when a lead last asked every screen to reload."""
+    """Per-team wall screen state: when a lead last asked every screen to reload, and whether
+    the team's leads let wall playlists (screens shared by several teams) show its wall."""
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="wall_screen")
     reload_requested_at = models.DateTimeField(null=True, blank=True)
+    in_playlists = models.BooleanField(
+        default=False, help_text="Playlists of the organisation's screens may show this wall."
+    )
 
     def __str__(self) -> str:
         return f"Wall screen of {self.team}"
+
+
+PLAYLIST_SECONDS_MIN, PLAYLIST_SECONDS_MAX, PLAYLIST_SECONDS_DEFAULT = 10, 600, 30
+
+
+class WallPlaylist(models.Model):
+    """A room's screen that rotates between several teams' walls. It only ever shows the teams
+    whose leads opted in (WallScreen.in_playlists), checked at every turn."""
+
+    name = ShownCharField(max_length=60, help_text="Where the screen is, e.g. 'Kitchen'.")
+    teams = models.ManyToManyField(Team, related_name="wall_playlists")
+    seconds_per_team = models.PositiveSmallIntegerField(
+        default=PLAYLIST_SECONDS_DEFAULT,
+        validators=[
+            MinValueValidator(PLAYLIST_SECONDS_MIN),
+            MaxValueValidator(PLAYLIST_SECONDS_MAX),
+        ],
+        help_text="How long each team's wall stays up (10-600 seconds).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seconds_per_team__gte=PLAYLIST_SECONDS_MIN)
+                & Q(seconds_per_team__lte=PLAYLIST_SECONDS_MAX),
+                name="wallplaylist_seconds_between_10_and_600",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WallPlaylistToken(HashedToken):
+    """Lets one screen show a playlist without logging in, read-only (same rules as a team's
+    wall-screen token: hashed, shown once, revocable)."""
+
+    playlist = models.ForeignKey(WallPlaylist, on_delete=models.CASCADE, related_name="tokens")
+    label = ShownCharField(max_length=60, help_text="Which screen, e.g. 'Kitchen TV'.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["playlist", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.playlist})"

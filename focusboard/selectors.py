@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from teams.models import Team
+from teams.models import Role, Team
 
-from .models import FocusEvent, FocusItem, FocusStatus, KioskToken
+from .models import (
+    FocusEvent,
+    FocusEventKind,
+    FocusItem,
+    FocusStatus,
+    KioskToken,
+    WallPlaylist,
+    WallPlaylistToken,
+)
 
 
 def active_count(team: Team) -> int:
@@ -35,12 +45,58 @@ def focus_items(team: Team, status: str = FocusStatus.ACTIVE) -> QuerySet[FocusI
     return items.order_by("-updated_at", "-pk")
 
 
+# The Done list shows this many of the newest closed topics; the history page shows them all.
+DONE_LIST_LENGTH = 30
+
+
+def done_items(team: Team, *, limit: int | None = DONE_LIST_LENGTH) -> list[FocusItem]:
+    """Finished and dropped topics, newest first, in one query."""
+    items = (
+        FocusItem.objects.filter(team=team, status__in=(FocusStatus.DONE, FocusStatus.DROPPED))
+        .select_related("owner")
+        .order_by("-closed_at", "-pk")
+    )
+    return list(items[:limit] if limit is not None else items)
+
+
+def board_days_total(items: Iterable[FocusItem], now: datetime) -> dict[int, int]:
+    """Calendar days (in the time zone of `now`) each item has spent on the board across all
+    its stretches, today included for an active item, in one query. A day counts once
+    however often it was parked and resumed that day."""
+    by_id = {item.pk: item for item in items}
+    if not by_id:
+        return {}
+    events = (
+        FocusEvent.objects.filter(item_id__in=by_id)
+        .order_by("at", "pk")
+        .values_list("item_id", "at", "active_after")
+    )
+    since: dict[int, datetime] = {}
+    days: dict[int, set[date]] = {pk: set() for pk in by_id}
+
+    def add_span(pk: int, start: datetime, end: datetime) -> None:
+        first = timezone.localtime(start, now.tzinfo).date()
+        last = timezone.localtime(end, now.tzinfo).date()
+        days[pk].update(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+    for pk, at, active_after in events:
+        if active_after and pk not in since:
+            since[pk] = at
+        elif not active_after and pk in since:
+            add_span(pk, since.pop(pk), at)
+    for pk, start in since.items():
+        add_span(pk, start, now)
+    return {pk: len(spans) for pk, spans in days.items()}
+
+
 @dataclass(frozen=True)
 class Board:
     team: Team
     active: list[FocusItem]
     parked: list[FocusItem]
     now: datetime
+    done: list[FocusItem] = field(default_factory=list)
+    days_total: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_full(self) -> bool:
@@ -50,15 +106,31 @@ class Board:
     def cards(self) -> list[tuple[FocusItem, int | None]]:
         return [(item, item.days_on_board(self.now)) for item in self.active]
 
+    @property
+    def cards_with_totals(self) -> list[tuple[FocusItem, int | None, int]]:
+        """(item, day N of the current stretch, days on the board in all)."""
+        return [
+            (item, day, max(self.days_total.get(item.pk, 0), day or 0)) for item, day in self.cards
+        ]
+
+    @property
+    def done_list_is_cut(self) -> bool:
+        return len(self.done) >= DONE_LIST_LENGTH
+
 
 def board(team: Team, *, with_parked: bool = True) -> Board:
-    """The board in two queries (one without the parked list, as on the wall screen),
-    whatever the number of items or events."""
+    """The board in four queries (active, parked, done, the log of the active items); the
+    wall screen needs only the first: a fixed number whatever the number of items or
+    events."""
+    now = team_now(team)
+    active = list(focus_items(team, FocusStatus.ACTIVE))
     return Board(
         team=team,
-        active=list(focus_items(team, FocusStatus.ACTIVE)),
+        active=active,
         parked=list(focus_items(team, FocusStatus.PARKED)) if with_parked else [],
-        now=team_now(team),
+        now=now,
+        done=done_items(team) if with_parked else [],
+        days_total=board_days_total(active, now) if with_parked else {},
     )
 
 
@@ -118,7 +190,9 @@ def focus_history(team: Team, *, now: datetime | None = None) -> History:
         was_active = event.item_id in open_since
         if event.active_after and not was_active:
             open_since[event.item_id] = event.at
-            switches[timezone.localtime(event.at, tz).strftime("%Y-%m")] += 1
+            # Taking back a finish or drop returns to a topic: not a change of focus.
+            if event.kind != FocusEventKind.UNDONE:
+                switches[timezone.localtime(event.at, tz).strftime("%Y-%m")] += 1
         elif not event.active_after and was_active:
             start = open_since.pop(event.item_id)
             intervals.setdefault(event.item_id, []).append(Interval(start, event.at))
@@ -153,3 +227,33 @@ def _months_with_counts(
         months.append((key, counts.get(key, 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+# --- Wall playlists -------------------------------------------------------------------------
+
+
+def playlists_managed_by(user: Any) -> QuerySet[WallPlaylist]:
+    """Playlists a person may change: those with a team they lead (staff: all of them)."""
+    playlists = WallPlaylist.objects.all()
+    if not user.is_staff:
+        playlists = playlists.filter(
+            teams__memberships__user=user, teams__memberships__role=Role.LEAD
+        ).distinct()
+    return playlists.prefetch_related("teams").order_by("name", "pk")
+
+
+def playlist_token_lookup(secret: str) -> WallPlaylistToken | None:
+    """The live playlist-screen token for a secret, with its playlist, or None."""
+    token: WallPlaylistToken | None = WallPlaylistToken.objects.select_related(
+        "playlist"
+    ).for_secret(secret)
+    return token
+
+
+def playlist_rotation(playlist: WallPlaylist) -> list[Team]:
+    """The teams the playlist's screen shows, in turn: only those opted in right now."""
+    return list(playlist.teams.filter(wall_screen__in_playlists=True).order_by("name", "pk"))
+
+
+def opted_in_teams() -> QuerySet[Team]:
+    return Team.objects.filter(wall_screen__in_playlists=True).order_by("name", "pk")

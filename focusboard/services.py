@@ -12,16 +12,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.rules import RuleCode, RuleViolation
+from core.text import strip_bidi
+from core.wall import notify_wall_changed
 from milestones.models import Milestone
 from teams.models import FOCUS_CAP_MAX, Membership, Role, Team
 from teams.services import lock_team
 
 from .models import (
+    OUTCOME_MAX_LENGTH,
+    TRANSITIONS,
     FocusEvent,
     FocusEventKind,
     FocusItem,
     FocusStatus,
     KioskToken,
+    WallPlaylist,
+    WallPlaylistToken,
     WallScreen,
 )
 
@@ -186,6 +192,16 @@ def _take_off_board(item: FocusItem, status: FocusStatus) -> None:
         item.closed_at = timezone.now()
 
 
+def _clean_outcome(outcome: str) -> str:
+    # Stripped here too: the event log keeps the text, not only the field.
+    outcome = strip_bidi(outcome).strip()
+    if len(outcome) > OUTCOME_MAX_LENGTH:
+        raise ValidationError(
+            {"outcome": [f"Keep the outcome to {OUTCOME_MAX_LENGTH} characters or fewer."]}
+        )
+    return outcome
+
+
 def _take_off_board_and_record(
     item: FocusItem,
     actor: User | None,
@@ -194,12 +210,20 @@ def _take_off_board_and_record(
     kind: FocusEventKind,
     allowed: tuple[str, ...],
     doing: str,
+    outcome: str = "",
 ) -> FocusItem:
+    outcome = _clean_outcome(outcome)
     team, item = _locked_item(item)
     _require(item, allowed, doing)
+    was = item.status
     _take_off_board(item, status)
+    detail: dict[str, Any] = {"from": was}
+    if status != FocusStatus.PARKED:
+        item.outcome = outcome
+        if outcome:
+            detail["outcome"] = outcome
     _save(item, team)
-    _record(item, kind, actor)
+    _record(item, kind, actor, **detail)
     return item
 
 
@@ -217,8 +241,8 @@ def focus_item_park(*, item: FocusItem, actor: User | None) -> FocusItem:
 
 
 @transaction.atomic
-def focus_item_finish(*, item: FocusItem, actor: User | None) -> FocusItem:
-    """Mark an active or parked item done."""
+def focus_item_finish(*, item: FocusItem, actor: User | None, outcome: str = "") -> FocusItem:
+    """Mark an active or parked item done, optionally with what the team learned."""
     return _take_off_board_and_record(
         item,
         actor,
@@ -226,12 +250,13 @@ def focus_item_finish(*, item: FocusItem, actor: User | None) -> FocusItem:
         kind=FocusEventKind.FINISHED,
         allowed=OPEN,
         doing="finished",
+        outcome=outcome,
     )
 
 
 @transaction.atomic
-def focus_item_drop(*, item: FocusItem, actor: User | None) -> FocusItem:
-    """Decide not to pursue an active or parked item."""
+def focus_item_drop(*, item: FocusItem, actor: User | None, outcome: str = "") -> FocusItem:
+    """Decide not to pursue an active or parked item, optionally saying what was learned."""
     return _take_off_board_and_record(
         item,
         actor,
@@ -239,7 +264,86 @@ def focus_item_drop(*, item: FocusItem, actor: User | None) -> FocusItem:
         kind=FocusEventKind.DROPPED,
         allowed=OPEN,
         doing="dropped",
+        outcome=outcome,
     )
+
+
+@transaction.atomic
+def focus_item_note_outcome(*, item: FocusItem, actor: User | None, outcome: str) -> FocusItem:
+    """Write (or rewrite) what the team learned from a finished or dropped topic. The item
+    keeps the latest note; the event log keeps every one."""
+    outcome = _clean_outcome(outcome)
+    team, item = _locked_item(item)
+    _require(item, (FocusStatus.DONE, FocusStatus.DROPPED), "given an outcome")
+    if outcome == item.outcome:
+        return item
+    item.outcome = outcome
+    _save(item, team)
+    _record(item, FocusEventKind.OUTCOME, actor, outcome=outcome)
+    return item
+
+
+def _outdated(item: FocusItem, message: str) -> RuleViolation:
+    return RuleViolation(RuleCode.UNDO_OUTDATED, message, status=item.status)
+
+
+@transaction.atomic
+def focus_item_undo(
+    *, item: FocusItem, actor: User | None, event: FocusEvent | None = None
+) -> FocusItem:
+    """Take back a finish or a drop: the item returns to where it was, on the board or
+    parked, and the log records the undo (the finish or drop itself stays in the log).
+
+    `event` is the finish/drop being undone (default: the item's latest). Refused with 409
+    `undo_outdated` once anything else changed the item's status since, and with
+    `focus_cap_reached` when it was on the board and the board has filled up meanwhile.
+    """
+    team, item = _locked_item(item)
+    latest = list(
+        FocusEvent.objects.filter(item=item, kind__in=TRANSITIONS).order_by("-at", "-pk")[:2]
+    )
+    undoable = (FocusEventKind.FINISHED, FocusEventKind.DROPPED)
+    if not latest or latest[0].kind not in undoable:
+        raise _outdated(item, f"“{item.title}” was not just finished or dropped: nothing to undo.")
+    if event is not None and latest[0].pk != event.pk:
+        raise _outdated(
+            item,
+            f"“{item.title}” changed after that (it is {item.get_status_display().lower()} "
+            "now), so it cannot be undone.",
+        )
+    undone = latest[0]
+    # Where it was before: recorded on new events; read from the event before on old ones.
+    was = undone.detail.get("from") or (
+        FocusStatus.ACTIVE if len(latest) > 1 and latest[1].active_after else FocusStatus.PARKED
+    )
+    item.closed_at = None
+    item.outcome = ""  # open again; the log keeps the note
+    if was == FocusStatus.ACTIVE:
+        try:
+            _occupy_slot(team, item)
+        except RuleViolation as exc:
+            raise RuleViolation(
+                RuleCode.FOCUS_CAP_REACHED,
+                f"“{item.title}” cannot go back on the board: {exc.message}",
+                **exc.extra,
+            ) from exc
+    else:
+        item.status = FocusStatus.PARKED
+    _save(item, team)
+    _record(item, FocusEventKind.UNDONE, actor, undid=undone.pk, undid_kind=undone.kind)
+    return item
+
+
+@transaction.atomic
+def focus_item_bring_back(*, item: FocusItem, actor: User | None) -> FocusItem:
+    """Bring a dropped topic back as parked (any time later); it keeps its outcome note."""
+    team, item = _locked_item(item)
+    _require(item, (FocusStatus.DROPPED,), "brought back (only dropped topics are)")
+    item.status = FocusStatus.PARKED
+    item.closed_at = None
+    _save(item, team)
+    _record(item, FocusEventKind.BROUGHT_BACK, actor)
+    return item
 
 
 @transaction.atomic
@@ -288,6 +392,7 @@ def focus_item_move(*, item: FocusItem, actor: User | None, position: int) -> Fo
             other.position = index
             changed.append(other)
     FocusItem.objects.bulk_update(changed, ["position"])
+    notify_wall_changed(team.pk)  # bulk_update sends no signal
     if position != old_index:
         _record(
             moving, FocusEventKind.REORDERED, actor, position_from=old_index, position_to=position
@@ -364,3 +469,92 @@ def wall_reload_all(*, team: Team) -> WallScreen:
     screen.reload_requested_at = timezone.now()
     screen.save(update_fields=["reload_requested_at"])
     return screen
+
+
+# --- Wall playlists -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def wall_playlists_opt(*, team: Team, opted_in: bool) -> WallScreen:
+    """A lead lets playlists show the team's wall, or stops them: a screen that rotates through
+    the team drops it at its next turn (the rotation is read at every turn)."""
+    screen, _ = WallScreen.objects.get_or_create(team=team)
+    screen.in_playlists = opted_in
+    screen.save(update_fields=["in_playlists"])
+    return screen
+
+
+def _leads_any(actor: User, teams: list[Team]) -> bool:
+    return (
+        actor.is_staff
+        or Membership.objects.filter(user=actor, role=Role.LEAD, team__in=teams).exists()
+    )
+
+
+def _playlist_teams(teams: list[Team], *, already: set[int]) -> list[Team]:
+    """Only teams whose leads opted in may be put on a playlist (those already on it stay,
+    though the screen skips them while they are opted out)."""
+    if not teams:
+        raise ValidationError("Choose at least one team for the playlist.", code="required")
+    opted = set(
+        WallScreen.objects.filter(team__in=teams, in_playlists=True).values_list(
+            "team_id", flat=True
+        )
+    )
+    refused = sorted(t.name for t in teams if t.pk not in opted and t.pk not in already)
+    if refused:
+        raise ValidationError(
+            f"{', '.join(refused)} did not let playlists show their wall; a lead of the team "
+            "can allow it in the team's settings.",
+            code="not_opted_in",
+        )
+    return teams
+
+
+@transaction.atomic
+def wall_playlist_create(
+    *, actor: User, name: str, teams: list[Team], seconds_per_team: int
+) -> WallPlaylist:
+    """A playlist is made by someone who leads at least one of its teams (or staff), from
+    teams whose leads opted in."""
+    teams = _playlist_teams(list(teams), already=set())
+    if not _leads_any(actor, teams):
+        raise ValidationError(
+            "You can make a playlist only with at least one team you lead.", code="not_lead"
+        )
+    playlist = WallPlaylist(name=name.strip(), seconds_per_team=seconds_per_team, created_by=actor)
+    playlist.full_clean()
+    playlist.save()
+    playlist.teams.set(teams)
+    return playlist
+
+
+@transaction.atomic
+def wall_playlist_update(
+    *, playlist: WallPlaylist, actor: User, name: str, teams: list[Team], seconds_per_team: int
+) -> WallPlaylist:
+    """Same rules as creating one: opted-in teams, and the editor still leads one of them."""
+    already = set(playlist.teams.values_list("pk", flat=True))
+    teams = _playlist_teams(list(teams), already=already)
+    if not _leads_any(actor, teams):
+        raise ValidationError("Keep at least one team you lead on the playlist.", code="not_lead")
+    playlist.name = name.strip()
+    playlist.seconds_per_team = seconds_per_team
+    playlist.full_clean()
+    playlist.save()
+    playlist.teams.set(teams)
+    return playlist
+
+
+@transaction.atomic
+def wall_playlist_token_create(
+    *, playlist: WallPlaylist, actor: User, label: str
+) -> tuple[WallPlaylistToken, str]:
+    """A screen address for the playlist; returns it and the secret, shown only once."""
+    return WallPlaylistToken.issue(playlist=playlist, label=label.strip(), created_by=actor)
+
+
+@transaction.atomic
+def wall_playlist_token_revoke(*, token: WallPlaylistToken) -> WallPlaylistToken:
+    token.revoke()
+    return token

@@ -25,6 +25,25 @@ urlpatterns = [
         views.kiosk_revoke,
         name="kiosk-revoke",
     ),
+    path(
+        "t/<slug:team_slug>/settings/wall-playlists/",
+        views.wall_playlists_opt,
+        name="wall-playlists-opt",
+    ),
+    path("walls/", views.wall_playlists, name="playlists"),
+    path("walls/<int:pk>/", views.wall_playlist, name="playlist"),
+    path("walls/<int:pk>/screens/", views.playlist_token_create, name="playlist-token-create"),
+    path(
+        "walls/<int:pk>/screens/<int:token_pk>/revoke/",
+        views.playlist_token_revoke,
+        name="playlist-token-revoke",
+    ),
+    path("walls/screen/<str:secret>/", views.playlist_screen, name="playlist-screen"),
+    path(
+        "walls/screen/<str:secret>/content/",
+        views.playlist_screen_turn,
+        name="playlist-screen-turn",
+    ),
     path("wall/<str:secret>/", views.kiosk_wall, name="kiosk-wall"),
     path("wall/<str:secret>/content/", views.kiosk_wall_partial, name="kiosk-wall-partial"),
 ]

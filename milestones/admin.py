@@ -107,6 +107,9 @@ class CriteriaTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued through the API, where the secret is shown once
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoked, never deleted: the values it posted name it
+
 
 class CheckInline(admin.TabularInline):
     model = Check

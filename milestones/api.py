@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from core.errors import conflict
 from core.rules import RuleCode
+from core.times import validate_planning_years
 from teams.models import Membership, Role
 from teams.permissions import TeamAccess, TeamScopedMixin, request_user
 
@@ -50,8 +51,13 @@ REASON_HELP = "Why it changes: required when the text (or the problem, or the da
 
 class PeriodSerializer(serializers.Serializer):
     number = serializers.IntegerField()
-    starts_on = serializers.DateField(help_text="Its first day.")
-    ends_on = serializers.DateField(help_text="The day after its last day: its review date.")
+    starts_on = serializers.DateField(
+        validators=[validate_planning_years], help_text="Its first day."
+    )
+    ends_on = serializers.DateField(
+        validators=[validate_planning_years],
+        help_text="The day after its last day: its review date.",
+    )
     label = serializers.CharField()  # type: ignore[assignment]
 
 
@@ -154,7 +160,9 @@ class TargetRevisionSerializer(serializers.ModelSerializer):
 
 class VisionSerializer(serializers.ModelSerializer):
     ends_on = serializers.DateField(
-        required=False, help_text="Defaults to nine months after starts_on."
+        validators=[validate_planning_years],
+        required=False,
+        help_text="Defaults to nine months after starts_on.",
     )
     status = serializers.CharField(read_only=True)
     achieved = serializers.SerializerMethodField(help_text="Every criterion met (computed).")
@@ -198,8 +206,8 @@ class VisionSerializer(serializers.ModelSerializer):
 class VisionUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     problem = serializers.CharField(required=False)
-    starts_on = serializers.DateField(required=False)
-    ends_on = serializers.DateField(required=False)
+    starts_on = serializers.DateField(validators=[validate_planning_years], required=False)
+    ends_on = serializers.DateField(validators=[validate_planning_years], required=False)
     status = serializers.ChoiceField(
         choices=[VisionStatus.ABANDONED],
         required=False,

@@ -19,6 +19,13 @@ class MilestonesConfig(AppConfig):
                 order=20,
                 template_name="milestones/wall_panel.html",
                 context=selectors.wall_panel,
+                sources=(
+                    ("milestones.Vision", "team_id"),
+                    ("milestones.DoneCriterion", "vision.team_id"),
+                    ("milestones.CriterionValue", "criterion.vision.team_id"),
+                    ("milestones.Target", "vision.team_id"),
+                    ("milestones.TargetRevision", "target.vision.team_id"),
+                ),
             )
         )
         # The next open milestones at their soft dates, below the target.
@@ -29,6 +36,13 @@ class MilestonesConfig(AppConfig):
                 order=30,
                 template_name="milestones/wall_milestones.html",
                 context=selectors.milestones_wall_panel,
+                sources=(
+                    ("milestones.Milestone", "team_id"),
+                    ("milestones.MilestoneSlip", "milestone.team_id"),
+                    ("milestones.NonNegotiable", "team_id"),
+                    ("milestones.NonNegotiableVersion", "non_negotiable.team_id"),
+                    ("milestones.Check", "milestone.team_id"),
+                ),
             )
         )
         # Quarterly review dates in the calendar feeds (with a fingerprint, for cheap 304s).

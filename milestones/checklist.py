@@ -238,11 +238,16 @@ def check_set(
 
 
 @transaction.atomic
-def check_remove(*, milestone: Milestone, non_negotiable: NonNegotiable) -> None:
-    """Uncheck one item of an open milestone; a done milestone's checklist is its record."""
+def check_remove(
+    *, milestone: Milestone, non_negotiable: NonNegotiable, actor: User | None = None
+) -> None:
+    """Uncheck one item of an open milestone; a done milestone's checklist is its record.
+    The check stays, marked unchecked (who, when): nothing on a checklist is deleted."""
     milestone = _lock(milestone)
     _open(milestone, "be unchecked")
-    Check.objects.filter(milestone=milestone, non_negotiable=non_negotiable).delete()
+    Check.objects.filter(milestone=milestone, non_negotiable=non_negotiable).update(
+        unchecked_at=timezone.now(), unchecked_by=actor
+    )
 
 
 # --- Non-negotiables ------------------------------------------------------------------------

@@ -353,7 +353,9 @@ class CheckViewSet(TeamScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={204: None, 409: conflict(RuleCode.INVALID_TRANSITION)})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.check_remove(milestone=self.milestone, non_negotiable=self._item())
+        services.check_remove(
+            milestone=self.milestone, non_negotiable=self._item(), actor=request_user(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from core.times import validate_planning_years
 from teams.models import Membership, Team
 
 from .models import TITLE_MAX_LENGTH, Comparator, DoneCriterion, Outcome, Precision
@@ -20,9 +21,12 @@ class VisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="An important problem the team can solve in about nine months.",
     )
-    starts_on = forms.DateField(widget=DATE)
+    starts_on = forms.DateField(validators=[validate_planning_years], widget=DATE)
     ends_on = forms.DateField(
-        widget=DATE, required=False, help_text="Leave empty for nine months after the start."
+        validators=[validate_planning_years],
+        widget=DATE,
+        required=False,
+        help_text="Leave empty for nine months after the start.",
     )
 
 
@@ -77,7 +81,7 @@ class ReviewForm(forms.Form):
     criteria stand, whether this is still the right problem, the next target, and who was
     there. Each criterion gets a `criterion_<id>` field, filled with its current value."""
 
-    held_on = forms.DateField(widget=DATE, label="Held on")
+    held_on = forms.DateField(validators=[validate_planning_years], widget=DATE, label="Held on")
     outcome = forms.ChoiceField(
         choices=Outcome.choices, widget=forms.RadioSelect, label="The target was"
     )
@@ -129,13 +133,15 @@ class ReviewForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
-    target_date = forms.DateField(widget=DATE, help_text="An aim, not a deadline.")
+    target_date = forms.DateField(
+        validators=[validate_planning_years], widget=DATE, help_text="An aim, not a deadline."
+    )
     precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.WEEK)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class MilestoneMoveForm(forms.Form):
-    target_date = forms.DateField(widget=DATE)
+    target_date = forms.DateField(validators=[validate_planning_years], widget=DATE)
     precision = forms.ChoiceField(choices=Precision.choices)
     reason = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it moves."

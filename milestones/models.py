@@ -13,9 +13,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
+from core.fields import ShownCharField, ShownTextField, length_limit
 from core.history import AppendOnlyModel
+from core.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+from core.times import validate_planning_years
 from core.tokens import HashedToken
 from teams.models import Team
 
@@ -40,10 +43,15 @@ class Vision(models.Model):
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="visions")
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    problem = models.TextField(help_text="The important problem, in a few sentences.")
-    starts_on = models.DateField()
-    ends_on = models.DateField(help_text="The day the vision is due: nine months by default.")
+    title = ShownCharField(max_length=TITLE_MAX_LENGTH)
+    problem = ShownTextField(
+        max_length=LONG_TEXT_MAX_LENGTH, help_text="The important problem, in a few sentences."
+    )
+    starts_on = models.DateField(validators=[validate_planning_years])
+    ends_on = models.DateField(
+        validators=[validate_planning_years],
+        help_text="The day the vision is due: nine months by default.",
+    )
     status = models.CharField(
         max_length=10, choices=VisionStatus.choices, default=VisionStatus.ACTIVE
     )
@@ -57,6 +65,7 @@ class Vision(models.Model):
     class Meta:
         ordering = ["team", "-starts_on", "-pk"]
         constraints = [
+            length_limit("problem", LONG_TEXT_MAX_LENGTH),
             models.UniqueConstraint(
                 fields=["team"],
                 condition=Q(status=VisionStatus.ACTIVE),
@@ -106,10 +115,10 @@ class CharterChange(AppendOnlyModel):
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="charter_changes")
     kind = models.CharField(max_length=12, choices=CharterChangeKind.choices)
-    problem = models.TextField()
+    problem = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH)
     starts_on = models.DateField()
     ends_on = models.DateField()
-    reason = models.TextField(blank=True)
+    reason = ShownTextField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -118,6 +127,8 @@ class CharterChange(AppendOnlyModel):
     class Meta:
         ordering = ["vision", "at", "pk"]
         constraints = [
+            length_limit("reason", SHORT_TEXT_MAX_LENGTH),
+            length_limit("problem", LONG_TEXT_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(kind__in=CharterChangeKind.values), name="charterchange_kind_valid"
             ),
@@ -148,11 +159,11 @@ class DoneCriterion(models.Model):
     """One measurable line of the definition of done: "<metric> <comparator> <target> <unit>"."""
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="criteria")
-    description = models.CharField(max_length=200, blank=True)
-    metric = models.CharField(max_length=80, help_text="What is measured, e.g. 'NDCG@10'.")
+    description = ShownCharField(max_length=200, blank=True)
+    metric = ShownCharField(max_length=80, help_text="What is measured, e.g. 'NDCG@10'.")
     comparator = models.CharField(max_length=2, choices=Comparator.choices)
     target_value = models.FloatField()
-    unit = models.CharField(max_length=20, blank=True)
+    unit = ShownCharField(max_length=20, blank=True)
     current_value = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -214,13 +225,14 @@ class Target(models.Model):
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="targets")
     period = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = ShownTextField(max_length=SHORT_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["vision", "period"]
         constraints = [
+            length_limit("text", SHORT_TEXT_MAX_LENGTH),
             models.UniqueConstraint(
                 fields=["vision", "period"],
                 name="target_one_per_period",
@@ -241,14 +253,18 @@ class TargetRevision(AppendOnlyModel):
     """Every version of a target's text with why it changed; the first is its creation."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions")
-    text = models.TextField()
-    reason = models.TextField(blank=True)
+    text = ShownTextField(max_length=SHORT_TEXT_MAX_LENGTH)
+    reason = ShownTextField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField()
 
     class Meta:
+        constraints = [
+            length_limit("text", SHORT_TEXT_MAX_LENGTH),
+            length_limit("reason", SHORT_TEXT_MAX_LENGTH),
+        ]
         ordering = ["target", "at", "pk"]
 
     def __str__(self) -> str:
@@ -271,12 +287,12 @@ class QuarterlyReview(AppendOnlyModel):
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="reviews")
     period = models.PositiveSmallIntegerField()
-    held_on = models.DateField()
+    held_on = models.DateField(validators=[validate_planning_years])
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    evidence = models.TextField()
+    evidence = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH)
     still_right_problem = models.BooleanField()
-    still_right_note = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    still_right_note = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    notes = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     # The next period's target as the review set or revised it (None: left as it was).
     next_target_revision = models.OneToOneField(
@@ -291,6 +307,9 @@ class QuarterlyReview(AppendOnlyModel):
     class Meta:
         ordering = ["vision", "period"]
         constraints = [
+            length_limit("notes", LONG_TEXT_MAX_LENGTH),
+            length_limit("still_right_note", LONG_TEXT_MAX_LENGTH),
+            length_limit("evidence", LONG_TEXT_MAX_LENGTH),
             models.UniqueConstraint(
                 fields=["vision", "period"],
                 name="review_one_per_period",
@@ -314,7 +333,7 @@ class CriteriaToken(HashedToken):
     of done tracks reality without anyone typing numbers. It grants that and nothing else."""
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="criteria_tokens")
-    label = models.CharField(max_length=60, help_text="Which pipeline, e.g. 'nightly eval'.")
+    label = ShownCharField(max_length=60, help_text="Which pipeline, e.g. 'nightly eval'.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -360,9 +379,9 @@ class Milestone(models.Model):
     target = models.ForeignKey(
         Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
     )
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    description = models.TextField(blank=True)
-    target_date = models.DateField()
+    title = ShownCharField(max_length=TITLE_MAX_LENGTH)
+    description = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    target_date = models.DateField(validators=[validate_planning_years])
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.WEEK)
     status = models.CharField(
         max_length=11, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
@@ -379,6 +398,7 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["team", "target_date", "pk"]
         constraints = [
+            length_limit("description", LONG_TEXT_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
             ),
@@ -415,8 +435,10 @@ class MilestoneSlip(AppendOnlyModel):
     new_date = models.DateField()
     old_precision = models.CharField(max_length=5, choices=Precision.choices)
     new_precision = models.CharField(max_length=5, choices=Precision.choices)
-    reason = models.TextField()
-    basis = models.TextField(blank=True, help_text="What was cut or learned.")
+    reason = ShownTextField(max_length=SHORT_TEXT_MAX_LENGTH)
+    basis = ShownTextField(
+        max_length=SHORT_TEXT_MAX_LENGTH, blank=True, help_text="What was cut or learned."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -425,6 +447,8 @@ class MilestoneSlip(AppendOnlyModel):
     class Meta:
         ordering = ["milestone", "at", "pk"]
         constraints = [
+            length_limit("basis", SHORT_TEXT_MAX_LENGTH),
+            length_limit("reason", SHORT_TEXT_MAX_LENGTH),
             models.CheckConstraint(condition=~Q(reason=""), name="slip_reason_not_empty"),
         ]
 
@@ -439,8 +463,8 @@ class NonNegotiable(models.Model):
     appends a NonNegotiableVersion, so a check shows which wording it was made against."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="non_negotiables")
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    description = models.TextField(blank=True)
+    title = ShownCharField(max_length=TITLE_MAX_LENGTH)
+    description = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
     requires_evidence = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
@@ -450,6 +474,7 @@ class NonNegotiable(models.Model):
     class Meta:
         ordering = ["team", "position", "pk"]
         constraints = [
+            length_limit("description", LONG_TEXT_MAX_LENGTH),
             models.CheckConstraint(condition=~Q(title=""), name="nonnegotiable_title_not_empty"),
             models.CheckConstraint(condition=Q(version__gte=1), name="nonnegotiable_version_1_up"),
         ]
@@ -472,8 +497,8 @@ class NonNegotiableVersion(AppendOnlyModel):
         NonNegotiable, on_delete=models.CASCADE, related_name="versions"
     )
     version = models.PositiveIntegerField()
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    description = models.TextField(blank=True)
+    title = ShownCharField(max_length=TITLE_MAX_LENGTH)
+    description = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
     requires_evidence = models.BooleanField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -483,6 +508,7 @@ class NonNegotiableVersion(AppendOnlyModel):
     class Meta:
         ordering = ["non_negotiable", "version"]
         constraints = [
+            length_limit("description", LONG_TEXT_MAX_LENGTH),
             models.UniqueConstraint(
                 fields=["non_negotiable", "version"], name="nonnegotiable_version_unique"
             ),
@@ -492,9 +518,18 @@ class NonNegotiableVersion(AppendOnlyModel):
         return f"{self.title} (v{self.version})"
 
 
+class LiveCheckManager(models.Manager["Check"]):
+    """The checks that count: not unchecked. Related managers (`milestone.checks`) use it too."""
+
+    def get_queryset(self) -> QuerySet[Check]:
+        return super().get_queryset().filter(unchecked_at__isnull=True)
+
+
 class Check(models.Model):
     """One non-negotiable checked for one milestone: who, when, the evidence (an http(s)
-    URL or a note), and the wording version it was checked against."""
+    URL or a note), and the wording version it was checked against. Unchecking keeps the row
+    (`unchecked_at`, `unchecked_by`): a checklist's history is never deleted. `objects` holds
+    the live checks, `all_objects` every check ever made."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="checks")
     non_negotiable = models.ForeignKey(
@@ -506,13 +541,27 @@ class Check(models.Model):
     )
     checked_at = models.DateTimeField()
     evidence_url = models.URLField(max_length=500, blank=True)
-    evidence_note = models.TextField(blank=True)
+    evidence_note = ShownTextField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    unchecked_at = models.DateTimeField(null=True, blank=True)
+    unchecked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = LiveCheckManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff mistakes a manager for a field)
 
     class Meta:
         ordering = ["milestone", "non_negotiable__position", "non_negotiable_id"]
         constraints = [
+            length_limit("evidence_note", SHORT_TEXT_MAX_LENGTH),
             models.UniqueConstraint(
-                fields=["milestone", "non_negotiable"], name="check_one_per_item"
+                fields=["milestone", "non_negotiable"],
+                condition=Q(unchecked_at__isnull=True),
+                name="check_one_live_per_item",
             ),
             models.CheckConstraint(
                 condition=Q(evidence_url="")

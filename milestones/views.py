@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.confirm import confirm_first
 from core.errors import REFUSALS, Refusal, form_refusal, refusal
 from core.forms import errors_as_sentence
 from core.rules import RuleViolation
@@ -274,6 +275,15 @@ def criteria_token_create(request: AuthedRequest, team_slug: str) -> HttpRespons
 def criteria_token_revoke(request: AuthedRequest, team_slug: str, pk: int) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     token = get_object_or_404(CriteriaToken, vision__team=access.team, pk=pk)
+    if asked := confirm_first(
+        request,
+        question=f"Revoke the pipeline token “{token.label}”?",
+        consequence="The pipeline using it can no longer post values; give it a new token "
+        "to let it post again.",
+        button="Revoke the token",
+        back=reverse("milestones:vision", args=[team_slug]),
+    ):
+        return asked
     services.criteria_token_revoke(token=token)
     messages.success(request, f"The pipeline “{token.label}” can no longer post values.")
     return redirect("milestones:vision", team_slug=team_slug)
@@ -553,7 +563,9 @@ def check_toggle(request: AuthedRequest, team_slug: str, pk: int, item: int) -> 
     form = CheckForm(request.POST)
     try:
         if request.POST.get("uncheck"):
-            services.check_remove(milestone=milestone, non_negotiable=non_negotiable)
+            services.check_remove(
+                milestone=milestone, non_negotiable=non_negotiable, actor=request.user
+            )
         elif not form.is_valid():
             raise ValidationError(form_refusal(form).message)
         else:

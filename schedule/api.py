@@ -22,18 +22,20 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import conflict
+from core.limits import MULTIPART_OVERHEAD_BYTES
+from core.parsers import LimitedJSONParser
 from core.rules import RuleCode
 from teams.models import Role, Team
 from teams.permissions import TeamScopedMixin, request_user
 
 from . import adapters, engine, proposals, selectors, services, weeks
 from .feeds import feed_urls
-from .ical.read import MAX_ICS_SIZE, MAX_SKIPPED_LISTED
+from .ical.read import MAX_ICS_BYTES, MAX_ICS_SIZE, MAX_SKIPPED_LISTED, size_refusal
 from .models import (
     POLICY_FIELDS,
     BusySource,
@@ -65,11 +67,11 @@ def _aware(value: Any, *, field_name: str = "time") -> datetime:
             f"The {field_name} has no UTC offset; add one, e.g. 2025-03-04T13:00:00+01:00 "
             "(a time without one would be read in the wrong zone)."
         )
-    _check_years(parsed.date())
+    _check_years(parsed)
     return parsed
 
 
-def _check_years(day: date) -> None:
+def _check_years(day: date | datetime) -> None:
     if not weeks.within_planning_years(day):
         raise serializers.ValidationError(weeks.planning_years_sentence())
 
@@ -567,7 +569,10 @@ class _CalendarsViewSet(
     every team the person is in; nobody else sees them (a calendar URL is often a secret)."""
 
     serializer_class = BusySourceSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [LimitedJSONParser, MultiPartParser, FormParser]
+    # An upload is refused by its Content-Length before it is read (core.middleware).
+    max_request_bytes = MAX_ICS_BYTES + MULTIPART_OVERHEAD_BYTES
+    request_too_large_message = size_refusal()
 
     def get_queryset(self) -> QuerySet[BusySource]:
         return selectors.busy_sources_for(request_user(self.request))
@@ -674,7 +679,9 @@ class PersonReportSerializer(serializers.Serializer):
     maker_friendly_percent = PercentField(source="week.maker_friendly_percent")
     interrupts = serializers.IntegerField(source="week.interrupts")
     focus_hours_delta = HoursField(
-        source="delta_focus_minutes", help_text="Change from the week before."
+        source="delta_focus_minutes",
+        allow_null=True,
+        help_text="Change from the week before (null: not in the team before this week).",
     )
     days = DaySerializer(source="week.days", many=True)
 
@@ -688,9 +695,14 @@ class MakerReportSerializer(serializers.Serializer):
     maker_friendly_percent = PercentField(source="current.maker_friendly_percent")
     interrupts = serializers.IntegerField(source="current.interrupts")
     focus_hours_delta = HoursField(
-        source="delta_focus_minutes", help_text="Change from the week before."
+        source="delta_focus_minutes",
+        allow_null=True,
+        help_text="Change from the week before (null: the team is new this week).",
     )
-    previous = ReportTotalsSerializer(help_text="The week before, for comparison.")
+    previous = ReportTotalsSerializer(
+        allow_null=True,
+        help_text="The week before, for comparison (null: the team is new this week).",
+    )
     days = DaySerializer(source="current.days", many=True)
     people = PersonReportSerializer(many=True)
 

@@ -19,6 +19,7 @@ class ScheduleConfig(AppConfig):
                 order=10,
                 template_name=MAKER_LINE_TEMPLATE,
                 context=maker_line_context,
+                sources=(("schedule.MakerPolicy", "team_id"), ("schedule.Meeting", "team_id")),
             )
         )
 

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.rules import RuleViolation
-from teams.models import Team
+from teams.models import Membership, Team
 from teams.services import profile_for, profile_update
 
 from . import adapters, proposals, services
@@ -57,6 +57,16 @@ WEEK = [
 ]
 
 
+def _been_here_since(team: Team, day: date) -> None:
+    """The demo's story goes back weeks (its board history, last week's meetings), so its team
+    and people have been there since then: the maker report compares with last week as a real
+    team's would. Only ever moved earlier, so seeding twice changes nothing."""
+    since = datetime.combine(day, time(0), ZoneInfo(team.timezone))
+    Team.objects.filter(pk=team.pk, created_at__gt=since).update(created_at=since)
+    Membership.objects.filter(team=team, created_at__gt=since).update(created_at=since)
+    team.refresh_from_db(fields=["created_at"])
+
+
 def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None:
     """Create what is missing and leave alone what people changed: the policy, Tom's hours
     and the calendars are set up once, with the team's schedule (no policy yet); a week's
@@ -67,6 +77,7 @@ def seed(*, team: Team, people: Mapping[str, AbstractUser], stdout: Any) -> None
     today = timezone.now().astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
     last_monday = monday - timedelta(weeks=1)
+    _been_here_since(team, last_monday - timedelta(weeks=4))
 
     if MakerPolicy.objects.filter(team=team).exists():
         stdout.write("  policy, hours and calendars already set up: left as they are")

@@ -75,7 +75,7 @@ class _PlannedTimes(forms.Form):
         data = super().clean() or {}
         for name in ("start", "end"):
             value = data.get(name)
-            if value is not None and not within_planning_years(value.date()):
+            if value is not None and not within_planning_years(value):
                 self.add_error(name, planning_years_sentence())
         return data
 

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from core.fields import ShownCharField
 from core.tokens import HashedToken
 from teams.models import Team
 
@@ -137,7 +138,7 @@ class Meeting(models.Model):
     """A team meeting. Cancelled, never deleted: calendar feeds must be able to say so."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meetings")
-    title = models.CharField(max_length=120)
+    title = ShownCharField(max_length=120)
     start = models.DateTimeField()
     end = models.DateTimeField()
     # SET_NULL: removing a person must not take the team's meeting history with them.

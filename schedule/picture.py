@@ -1,6 +1,8 @@
-"""The team's week as a picture: people in rows, Monday to Friday in columns, each day cell a
-time line in the viewer's zone showing working hours, lunch, the three meeting windows, busy
-time, meetings and the maker blocks long enough to count as focus time.
+"""The team's week as a picture: Monday to Friday as bands one under the other, people in
+rows inside each band, each row a time line across the whole width in the viewer's zone showing
+working hours, lunch, the three meeting windows, busy time, meetings (with their titles where
+they fit) and the maker blocks long enough to count as focus time. The same picture with one
+day and a narrow width is the phone's day view.
 
 Only geometry and words are computed here; templates/schedule/week.html draws the SVG (all
 colours come from static/css/schedule.css: the CSP allows no inline styles).
@@ -20,12 +22,19 @@ from .adapters import person_hours, person_timezone, windows_on
 from .models import Meeting, MeetingAttendee
 from .selectors import TeamCalendar, local_times_line
 
-WIDTH = 1360
+WIDTH = 1800
 LABEL_WIDTH = 150
-HEADER = 48
-ROW = 64
-COLUMN_GAP = 10
+AXIS = 22  # the hour labels above the first band
+BAND_HEADER = 26  # the day's name above its rows
+BAND_GAP = 10
+ROW = 44
 DAYS = 5
+# Meeting titles: 11 px text, about 6.4 px a character; shorter blocks show no title.
+CHAR_WIDTH = 6.4
+MIN_LABEL_WIDTH = 30
+# The phone's day view: one band, as wide as the screen.
+PHONE_WIDTH = 380
+PHONE_LABEL_WIDTH = 78
 
 
 @dataclass(frozen=True)
@@ -50,15 +59,23 @@ class Shape:
 
 @dataclass(frozen=True)
 class Column:
+    """One day's band: its rows of people lie between `y` and `y + height`."""
+
     day: date
     label: str
     x: float
     width: float
+    y: float
+    height: float
     is_today: bool
 
     @property
     def center(self) -> float:
         return self.x + self.width / 2
+
+    @property
+    def label_y(self) -> float:
+        return self.y + 17
 
 
 @dataclass(frozen=True)
@@ -70,20 +87,16 @@ class Tick:
 
 
 @dataclass(frozen=True)
-class Row:
-    username: str
-    name: str
-    place: str
+class RowLabel:
     y: float
-    shapes: list[Shape] = field(default_factory=list)
 
     @property
     def name_y(self) -> float:
-        return self.y + ROW / 2 - 3
+        return self.y + ROW / 2 - 2
 
     @property
     def place_y(self) -> float:
-        return self.y + ROW / 2 + 13
+        return self.y + ROW / 2 + 12
 
     @property
     def line_y(self) -> float:
@@ -91,18 +104,26 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Row:
+    """One person: their name in every day's band, and every shape of their week."""
+
+    username: str
+    name: str
+    place: str
+    labels: list[RowLabel]
+    shapes: list[Shape] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class WeekPicture:
     width: int
     height: int
+    label_width: int
     viewer_timezone: str
     columns: list[Column]
     rows: list[Row]
     ticks: list[Tick]
-    now_x: float | None
-
-    @property
-    def label_width(self) -> int:
-        return LABEL_WIDTH
+    now: Tick | None  # the "now" line, in today's band
 
 
 def _hm(dt: datetime) -> str:
@@ -131,25 +152,40 @@ def _axis_hours(calendar: TeamCalendar, monday: date, viewer: ZoneInfo) -> tuple
 
 
 class _Canvas:
-    """Maps instants to x positions inside the five day columns (viewer-local axis)."""
+    """Maps instants to x positions (the viewer-local axis, the same in every band) and a
+    (day, person) to the y of their row."""
 
-    def __init__(self, monday: date, viewer: ZoneInfo, axis: tuple[int, int], now: datetime):
+    def __init__(
+        self,
+        days: list[date],
+        viewer: ZoneInfo,
+        axis: tuple[int, int],
+        *,
+        width: int,
+        label_width: int,
+        people: int,
+    ):
         self.viewer = viewer
         self.axis_lo, self.axis_hi = axis
-        col_width = (WIDTH - LABEL_WIDTH) / DAYS
-        self.inner = col_width - COLUMN_GAP
+        self.x0 = label_width
+        self.inner = width - label_width - 8
+        self.band_height = BAND_HEADER + ROW * max(people, 1)
         self.spans: list[tuple[datetime, datetime, float]] = []
-        for i in range(DAYS):
-            day = monday + timedelta(days=i)
-            x0 = LABEL_WIDTH + i * col_width + COLUMN_GAP / 2
+        for i, day in enumerate(days):
             lo = engine.wall_time(day, time(0), viewer, self.axis_lo * 60)
             hi = engine.wall_time(day, time(0), viewer, self.axis_hi * 60)
-            self.spans.append((lo, hi, x0))
+            self.spans.append((lo, hi, AXIS + i * (self.band_height + BAND_GAP)))
+
+    def band_y(self, col: int) -> float:
+        return self.spans[col][2]
+
+    def row_y(self, col: int, index: int) -> float:
+        return self.band_y(col) + BAND_HEADER + index * ROW
 
     def x_of(self, t: datetime, col: int) -> float:
-        lo, hi, x0 = self.spans[col]
+        lo, hi, _ = self.spans[col]
         frac = (t - lo).total_seconds() / (hi - lo).total_seconds()
-        return x0 + min(max(frac, 0.0), 1.0) * self.inner
+        return self.x0 + min(max(frac, 0.0), 1.0) * self.inner
 
     def clip(self, a: datetime, b: datetime, col: int) -> tuple[float, float] | None:
         lo, hi, _ = self.spans[col]
@@ -163,10 +199,19 @@ class _Canvas:
         return f"{va:%a} {_hm(va)}-{_hm(vb)} your time"
 
 
+def fitted_label(title: str, width: float) -> str:
+    """The title as it fits a block `width` wide: whole, cut with an ellipsis, or nothing
+    (the full title stays in the block's tooltip and the list of meetings)."""
+    if width < MIN_LABEL_WIDTH:
+        return ""
+    room = int((width - 8) / CHAR_WIDTH)
+    return title if len(title) <= room else title[: max(room - 1, 1)].rstrip() + "…"
+
+
 @dataclass
 class _RowShapes:
     canvas: _Canvas
-    y: float
+    index: int  # the person's row inside every band
     shapes: list[Shape] = field(default_factory=list)
 
     def add(
@@ -177,8 +222,8 @@ class _RowShapes:
         col: int,
         tooltip: str,
         *,
-        top: float = 6,
-        height: float = ROW - 12,
+        top: float = 4,
+        height: float = ROW - 8,
         label: str = "",
         meeting_id: int | None = None,
     ) -> None:
@@ -186,13 +231,9 @@ class _RowShapes:
         if box is None:
             return
         x, width = box
-        if label and width < 34:
-            label = ""
-        elif label:
-            room = int((width - 8) / 6.2)
-            label = label if len(label) <= room else label[: max(room - 1, 1)] + "…"
-        shapes = self.shapes
-        shapes.append(Shape(kind, x, self.y + top, width, height, tooltip, label, meeting_id))
+        y = self.canvas.row_y(col, self.index) + top
+        label = fitted_label(label, width) if label else ""
+        self.shapes.append(Shape(kind, x, y, width, height, tooltip, label, meeting_id))
 
 
 def _place(tz_name: str, monday: date) -> str:
@@ -208,40 +249,49 @@ def build(
     viewer_timezone: str,
     viewer_username: str,
     now: datetime,
+    day: date | None = None,
 ) -> WeekPicture:
+    """The week (Monday to Friday), or with `day` that one day as narrow as a phone."""
     viewer = ZoneInfo(viewer_timezone)
     axis = _axis_hours(calendar, monday, viewer)
-    canvas = _Canvas(monday, viewer, axis, now)
+    days = [day] if day else [monday + timedelta(days=i) for i in range(DAYS)]
+    width, label_width = (PHONE_WIDTH, PHONE_LABEL_WIDTH) if day else (WIDTH, LABEL_WIDTH)
+    people = len(calendar.memberships)
+    canvas = _Canvas(days, viewer, axis, width=width, label_width=label_width, people=people)
     today = now.astimezone(viewer).date()
-    height = HEADER + ROW * max(len(calendar.memberships), 1) + 8
+    height = int(AXIS + len(days) * (canvas.band_height + BAND_GAP))
 
     columns: list[Column] = []
     ticks: list[Tick] = []
-    step = 3 if axis[1] - axis[0] > 9 else 2
-    for i, (_lo, _hi, x0) in enumerate(canvas.spans):
-        day = monday + timedelta(days=i)
-        columns.append(Column(day, f"{day:%a} {day.day} {day:%b}", x0, canvas.inner, day == today))
-        for hour in range(axis[0] + (-axis[0]) % step, axis[1] + 1, step):
-            x = x0 + (hour - axis[0]) / (axis[1] - axis[0]) * canvas.inner
-            ticks.append(Tick(x, f"{hour % 24:02d}", HEADER - 4, height - 8))
+    hours = axis[1] - axis[0]
+    # An hour label every hour where there is room, every 2 or 3 hours where there is not.
+    step = next(s for s in (1, 2, 3, 4, 6) if canvas.inner / hours * s >= 44)
+    for hour in range(axis[0] + (-axis[0]) % step, axis[1] + 1, step):
+        x = canvas.x0 + (hour - axis[0]) / hours * canvas.inner
+        ticks.append(Tick(x, f"{hour % 24:02d}", AXIS - 4, height - BAND_GAP))
+    for i, d in enumerate(days):
+        label = f"{d:%A} {d.day} {d:%b}" if not day else f"{d:%a} {d.day} {d:%b}"
+        y = canvas.band_y(i)
+        columns.append(Column(d, label, canvas.x0, canvas.inner, y, canvas.band_height, d == today))
 
     rows = [
-        _row(calendar, membership, canvas, monday, HEADER + index * ROW, viewer_username)
+        _row(calendar, membership, canvas, days, index, viewer_username)
         for index, membership in enumerate(calendar.memberships)
     ]
-    now_x = None
-    for col, (lo, hi, _x0) in enumerate(canvas.spans):
+    now_line = None
+    for col, (lo, hi, y) in enumerate(canvas.spans):
         if lo <= now < hi:
-            now_x = canvas.x_of(now, col)
-    return WeekPicture(WIDTH, height, viewer_timezone, columns, rows, ticks, now_x)
+            x = canvas.x_of(now, col)
+            now_line = Tick(x, "now", y + BAND_HEADER - 4, y + canvas.band_height)
+    return WeekPicture(width, height, label_width, viewer_timezone, columns, rows, ticks, now_line)
 
 
 def _row(
     calendar: TeamCalendar,
     membership: Membership,
     canvas: _Canvas,
-    monday: date,
-    y: float,
+    days: list[date],
+    index: int,
     viewer_username: str,
 ) -> Row:
     user = membership.user
@@ -250,10 +300,9 @@ def _row(
     zone = ZoneInfo(person.timezone)
     hours = person_hours(membership.user, calendar.policy)
     policy = calendar.policy
-    out = _RowShapes(canvas, y)
+    out = _RowShapes(canvas, index)
     words = canvas.words
-    for col in range(DAYS):
-        day = monday + timedelta(days=col)
+    for col, day in enumerate(days):
         ws, we = (
             engine.wall_time(day, hours.workday_start, zone),
             engine.wall_time(day, hours.workday_end, zone),
@@ -284,8 +333,8 @@ def _row(
                 b,
                 col,
                 f"Maker block: {length} of focus for {username} ({words(a, b)})",
-                top=ROW - 15,
-                height=7,
+                top=ROW - 10,
+                height=5,
             )
         # Busy time is drawn inside working hours only: an all-day event or an evening
         # class does not need to paint the whole row.
@@ -297,12 +346,12 @@ def _row(
             own = username == viewer_username and interval.summary
             what = interval.summary if own else "Busy"
             tip = f"{what} ({words(interval.start, interval.end)}, from {username}'s calendar)"
-            out.add("wk-busy", a, b, col, tip, top=14, height=ROW - 34)
+            out.add("wk-busy", a, b, col, tip, top=11, height=ROW - 24)
         for start, end in calendar.other_meetings.get(username, []):
             a, b = max(start, ws), min(end, we)
             if a < b:
                 tip = f"Busy: another team's meeting ({words(start, end)})"
-                out.add("wk-busy", a, b, col, tip, top=14, height=ROW - 34)
+                out.add("wk-busy", a, b, col, tip, top=11, height=ROW - 24)
     for entry in calendar.meetings:
         meeting, attendance = entry.meeting, entry.attendance
         mine = [r for r in attendance if r.user_id == user.pk]
@@ -314,21 +363,23 @@ def _row(
         if meeting.forced_into_maker_time:
             kind += " wk-forced"
         tip = meeting_tooltip(meeting, attendance, calendar, canvas.viewer)
-        for col in range(DAYS):
+        for col in range(len(days)):
             out.add(
                 kind,
                 meeting.start,
                 meeting.end,
                 col,
                 tip,
-                top=12,
-                height=ROW - 30,
+                top=7,
+                height=ROW - 17,
                 label=meeting.title,
                 meeting_id=meeting.pk,
             )
     name = display_name(user)
-    label = name if len(name) <= 18 else username
-    return Row(username, label, _place(person.timezone, monday), y, out.shapes)
+    room = 18 if canvas.x0 >= LABEL_WIDTH else 9  # the phone's narrow name column
+    label = name if len(name) <= room else (username if len(username) <= room else username[:room])
+    labels = [RowLabel(canvas.row_y(col, index)) for col in range(len(days))]
+    return Row(username, label, _place(person.timezone, days[0]), labels, out.shapes)
 
 
 def meeting_tooltip(

@@ -221,28 +221,42 @@ def team_calendar(
 
 @dataclass(frozen=True)
 class PersonReport:
-    """One person's week in the maker report, with the change from the week before."""
+    """One person's week in the maker report, with the change from the week before (None when
+    they were not in the team yet)."""
 
     username: str
     week: engine.PersonWeek
-    delta_focus_minutes: int
+    delta_focus_minutes: int | None
 
     @property
-    def delta_hours(self) -> float:
-        return self.delta_focus_minutes / 60
+    def delta_hours(self) -> float | None:
+        return None if self.delta_focus_minutes is None else self.delta_focus_minutes / 60
 
 
 @dataclass(frozen=True)
 class WeekReport:
-    """This week's maker report and last week's, for the week-over-week change."""
+    """This week's maker report and last week's, for the week-over-week change.
+
+    `previous` is None when the team did not exist before this week: a team created a minute
+    ago has no last week to compare with. `compared` holds the people who were in the team
+    before this week; only they get a change of their own.
+    """
 
     week_start: date
     current: engine.MakerReport
-    previous: engine.MakerReport
+    previous: engine.MakerReport | None
+    compared: frozenset[str] = frozenset()
 
     @property
-    def delta_focus_minutes(self) -> int:
+    def delta_focus_minutes(self) -> int | None:
+        if self.previous is None:
+            return None
         return self.current.focus_minutes - self.previous.focus_minutes
+
+    @property
+    def delta_hours(self) -> float | None:
+        delta = self.delta_focus_minutes
+        return None if delta is None else delta / 60
 
     @property
     def people(self) -> list[PersonReport]:
@@ -251,11 +265,11 @@ class WeekReport:
             for username, week in self.current.people.items()
         ]
 
-    def person_delta(self, username: str) -> int:
+    def person_delta(self, username: str) -> int | None:
         now = self.current.people.get(username)
-        before = self.previous.people.get(username)
-        if now is None or before is None:
-            return 0
+        before = self.previous.people.get(username) if self.previous else None
+        if now is None or before is None or username not in self.compared:
+            return None
         return now.focus_minutes - before.focus_minutes
 
 
@@ -273,14 +287,19 @@ def week_calendar(
 
 
 def maker_report(team: Team, monday: date, *, calendar: TeamCalendar | None = None) -> WeekReport:
-    """Focus hours, maker-friendly meetings and interrupts for the week and the week before."""
+    """Focus hours, maker-friendly meetings and interrupts for the week, and the week before
+    when the team (and each person in it) was there before this week began."""
     calendar = calendar or week_calendar(team, monday, weeks_before=1)
     rules = calendar.rules
     current = engine.maker_report(calendar.people, monday, rules, team_timezone=team.timezone)
+    week_start, _ = week_bounds(monday, team.timezone)
+    if team.created_at >= week_start:
+        return WeekReport(monday, current, None)
     previous = engine.maker_report(
         calendar.people, monday - timedelta(weeks=1), rules, team_timezone=team.timezone
     )
-    return WeekReport(monday, current, previous)
+    compared = frozenset(m.user.username for m in calendar.memberships if m.created_at < week_start)
+    return WeekReport(monday, current, previous, compared)
 
 
 @dataclass(frozen=True)

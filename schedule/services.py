@@ -113,7 +113,7 @@ def _check_times(start: datetime, end: datetime) -> None:
             errors[name] = ["Give a date and time."]
         elif timezone.is_naive(value):
             errors[name] = ["Give the time with its UTC offset, e.g. 2025-03-04T13:00:00+01:00."]
-        elif not within_planning_years(value.date()):
+        elif not within_planning_years(value):
             errors[name] = [planning_years_sentence()]
     if errors:
         raise ValidationError(errors)
@@ -346,7 +346,8 @@ def meeting_update(
     """Change a meeting; its `sequence` grows by one when anything changed.
 
     A new time or new attendees are checked again like a new booking (conflicts other than
-    the meeting itself, maker time, maximum length). A cancelled meeting cannot change.
+    the meeting itself, maker time, maximum length). A cancelled meeting cannot change; a
+    meeting that is over cannot move (RuleViolation `meeting_in_past`).
     """
     team = lock_team(meeting.team)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -355,6 +356,8 @@ def meeting_update(
             RuleCode.MEETING_CANCELLED,
             f"“{meeting.title}” is cancelled; book a new meeting instead.",
         )
+    if (start is not None and start != meeting.start) or (end is not None and end != meeting.end):
+        _refuse_if_over(meeting, "moved")
     current = list(meeting.attendance.select_related("user", "user__profile"))
     new_start = start if start is not None else meeting.start
     new_end = end if end is not None else meeting.end
@@ -404,13 +407,24 @@ def meeting_update(
     return Booking(meeting, warnings)
 
 
+def _refuse_if_over(meeting: Meeting, what: str) -> None:
+    """Past meetings are the record of what happened: they are not cancelled or moved."""
+    if meeting.end <= timezone.now():
+        raise RuleViolation(
+            RuleCode.MEETING_IN_PAST,
+            f"“{meeting.title}” is over; a past meeting cannot be {what}.",
+        )
+
+
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting) -> Meeting:
     """Cancel a meeting: it stays (calendar feeds show it as cancelled), its time is free
-    again, and its sequence grows. Cancelling twice changes nothing."""
+    again, and its sequence grows. Cancelling twice changes nothing. A meeting that is over
+    is history: RuleViolation `meeting_in_past`."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         return meeting
+    _refuse_if_over(meeting, "cancelled")
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
@@ -553,21 +567,17 @@ def busy_source_import_file(*, user: User, file: File) -> BusySource:
     """Import an uploaded .ics as the person's (one) uploaded calendar, for every team.
 
     A file over MAX_ICS_BYTES or one the reader refuses raises BusyImportFailed; the intervals
-    from the previous upload stay and the source records the reason. Events the reader could
-    not read are skipped and listed on the source. Reading happens before the (atomic) write,
-    so a slow file never holds the database lock.
+    from the previous upload stay, and so does its row as it was: the error is the new file's,
+    told where it was uploaded, not recorded against the previous (good) file. Events the
+    reader could not read are skipped and listed on the source. Reading happens before the
+    (atomic) write, so a slow file never holds the database lock.
     """
     source = BusySource.objects.filter(user=user, kind=BusySourceKind.UPLOAD).first()
     filename = (file.name or "calendar.ics").rsplit("/", 1)[-1]
-    try:
-        if file.size is not None and file.size > MAX_ICS_BYTES:
-            raise BusyImportFailed(size_refusal(file.size))  # before reading it into memory
-        file.seek(0)
-        result = _read(file.read(MAX_ICS_BYTES + 1), user=user, field="file")
-    except BusyImportFailed as exc:
-        if source is not None:
-            _record_failure(source=source, reason=exc.reason)
-        raise
+    if file.size is not None and file.size > MAX_ICS_BYTES:
+        raise BusyImportFailed(size_refusal(file.size))  # before reading it into memory
+    file.seek(0)
+    result = _read(file.read(MAX_ICS_BYTES + 1), user=user, field="file")
     if source is None:
         source = BusySource(user=user, kind=BusySourceKind.UPLOAD)
     source.filename = filename[-255:]

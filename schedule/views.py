@@ -26,8 +26,10 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.confirm import confirm_first
 from core.errors import REFUSALS, Refusal, form_refusal, refusal, validation_sentence
-from core.forms import apply_errors, errors_as_sentence
+from core.forms import apply_errors
+from core.limits import MULTIPART_OVERHEAD_BYTES, body_limit
 from core.rules import RuleViolation
 from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
@@ -43,6 +45,7 @@ from .forms import (
     MoveForm,
     ProposeForm,
 )
+from .ical.read import MAX_ICS_BYTES, size_refusal
 from .invitations import invitations_retry, unsent_invitations, wants_invitations
 from .models import BusySource, FeedToken, Meeting
 
@@ -71,6 +74,18 @@ def _week_param(raw: str | None, today: date) -> tuple[date, str | None]:
         return weeks.parse_week(None, today=today), validation_sentence(exc)
 
 
+def _day_param(raw: str | None, week_days: list[date], now: datetime) -> date:
+    """The phone's day view: the asked day when it is in the week shown, else today when the
+    week is this one, else its Monday. A bad value is no error: it is only a view."""
+    try:
+        asked = date.fromisoformat(raw or "")
+    except ValueError:
+        asked = None
+    if asked in week_days:
+        return asked
+    return now.date() if now.date() in week_days else week_days[0]
+
+
 def _week_url(team_slug: str, monday: date) -> str:
     query = urlencode({"week": weeks.week_label(monday)})
     return f"{reverse('schedule:week', args=[team_slug])}?{query}"
@@ -89,23 +104,38 @@ def _board_context(
     suggestions = (
         selectors.rebalance(team, monday, now=now, calendar=calendar) if access.can_edit else []
     )
+    week_days = [monday + timedelta(days=i) for i in range(picture.DAYS)]
+    day = _day_param(request.GET.get("day"), week_days, now.astimezone(ZoneInfo(viewer_tz)))
+    meetings = selectors.meeting_lines(team, start=week_start, end=week_end)
+    pictures = {
+        name: picture.build(
+            calendar,
+            monday=monday,
+            viewer_timezone=viewer_tz,
+            viewer_username=request.user.username,
+            now=now,
+            day=one_day,
+        )
+        for name, one_day in (("picture", None), ("day_picture", day))
+    }
     return {
+        "now": now,
         "monday": monday,
         "week": weeks.week_label(monday),
         "previous_week": weeks.week_label(monday - timedelta(weeks=1)),
         "next_week": weeks.week_label(monday + timedelta(weeks=1)),
         "this_week": weeks.week_label(weeks.parse_week(None, today=now.date())),
         "friday": monday + timedelta(days=4),
-        "picture": picture.build(
-            calendar,
-            monday=monday,
-            viewer_timezone=viewer_tz,
-            viewer_username=request.user.username,
-            now=now,
-        ),
-        "meetings": selectors.meeting_lines(team, start=week_start, end=week_end),
+        **pictures,
+        "week_days": week_days,
+        "day": day,
+        "meetings": meetings,
+        "day_meetings": [
+            line
+            for line in meetings
+            if line.meeting.start.astimezone(ZoneInfo(viewer_tz)).date() == day
+        ],
         "report": report,
-        "report_delta_hours": report.delta_focus_minutes / 60,
         "people_rows": report.people,
         "suggestions": suggestions,
         "policy": policy,
@@ -320,9 +350,12 @@ def _meeting(access: TeamAccess, meeting_id: int) -> Meeting:
 @require_POST
 def meeting_cancel(request: AuthedRequest, team_slug: str, meeting_id: int) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.MEMBER)
-    meeting = services.meeting_cancel(meeting=_meeting(access, meeting_id))
     today = weeks.team_today(access.team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
+    try:
+        meeting = services.meeting_cancel(meeting=_meeting(access, meeting_id))
+    except REFUSALS as exc:
+        return _refused(request, access, monday, refusal(exc))
     return _changed(request, access, monday, f"Cancelled “{meeting.title}”.")
 
 
@@ -362,15 +395,25 @@ def _back() -> HttpResponse:
     return redirect("schedule:my-calendars")
 
 
-def _busy_import(
+def _skipped_words(source: BusySource) -> str:
+    count = source.skipped_count
+    if not count:
+        return ""
+    return (
+        f" {count} event{pluralize(count)} could not be read and "
+        f"{'was' if count == 1 else 'were'} skipped; the list is next to the calendar."
+    )
+
+
+def _busy_refresh(
     request: AuthedRequest,
     do_import: Callable[[], BusySource],
     *,
     failed: str,
     done: Callable[[BusySource], str],
 ) -> None:
-    """Run one busy-calendar import and tell the person how it went: what was imported and
-    skipped, or why nothing was (their earlier busy time is kept)."""
+    """Refresh one calendar and tell the person how it went: what was imported and skipped,
+    or why nothing was (their earlier busy time is kept, the reason is on its row)."""
     try:
         source = do_import()
     except services.BusyImportFailed as exc:
@@ -378,45 +421,79 @@ def _busy_import(
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        skipped = ""
-        if source.skipped_count:
-            count = source.skipped_count
-            skipped = (
-                f" {count} event{pluralize(count)} could not be read and "
-                f"{'was' if count == 1 else 'were'} skipped; the list is next to the calendar."
-            )
-        messages.success(request, done(source) + skipped)
+        messages.success(request, done(source) + _skipped_words(source))
 
 
-@login_required
-@require_GET
-def my_calendars(request: AuthedRequest) -> HttpResponse:
+def _calendars_page(
+    request: AuthedRequest,
+    *,
+    upload_form: BusyUploadForm | None = None,
+    url_form: BusyUrlForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "schedule/my_calendars.html",
         {
             "sources": list(selectors.busy_sources_for(request.user)),
             "teams": [m.team for m in request.user.memberships.select_related("team")],
-            "upload_form": BusyUploadForm(),
-            "url_form": BusyUrlForm(),
+            "upload_form": upload_form or BusyUploadForm(),
+            "url_form": url_form or BusyUrlForm(),
         },
+        status=status,
     )
 
 
+@login_required
+@require_GET
+def my_calendars(request: AuthedRequest) -> HttpResponse:
+    return _calendars_page(request)
+
+
+def _import_into_form(
+    request: AuthedRequest,
+    form: BusyUploadForm | BusyUrlForm,
+    field: str,
+    do_import: Callable[[], BusySource],
+    *,
+    failed: str,
+    done: Callable[[BusySource], str],
+) -> HttpResponse:
+    """A new calendar (file or address): when it cannot be imported, the page comes back with
+    the reason under the form it was sent from (400), never on another calendar's row."""
+    try:
+        source = do_import()
+    except services.BusyImportFailed as exc:
+        form.add_error(field, f"{failed} {exc.reason}")
+    except ValidationError as exc:
+        form.add_error(field, " ".join(exc.messages))
+    else:
+        messages.success(request, done(source) + _skipped_words(source))
+        return _back()
+    if isinstance(form, BusyUploadForm):
+        return _calendars_page(request, upload_form=form, status=400)
+    return _calendars_page(request, url_form=form, status=400)
+
+
+@body_limit(MAX_ICS_BYTES + MULTIPART_OVERHEAD_BYTES, size_refusal())
 @login_required
 @require_POST
 def busy_upload(request: AuthedRequest) -> HttpResponse:
     form = BusyUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose an .ics file to upload.")
-        return _back()
-    _busy_import(
+        form.errors.clear()
+        form.add_error("file", "Choose an .ics file to upload.")
+        return _calendars_page(request, upload_form=form, status=400)
+    file = form.cleaned_data["file"]
+    name = (file.name or "calendar.ics").rsplit("/", 1)[-1]
+    return _import_into_form(
         request,
-        lambda: services.busy_source_import_file(user=request.user, file=form.cleaned_data["file"]),
-        failed="Nothing imported, your earlier busy time is kept.",
+        form,
+        "file",
+        lambda: services.busy_source_import_file(user=request.user, file=file),
+        failed=f"{name} was not imported (your earlier busy time is kept):",
         done=lambda s: f"Imported {s.interval_count} busy intervals from {s.filename}.",
     )
-    return _back()
 
 
 @login_required
@@ -424,15 +501,15 @@ def busy_upload(request: AuthedRequest) -> HttpResponse:
 def busy_add_url(request: AuthedRequest) -> HttpResponse:
     form = BusyUrlForm(request.POST)
     if not form.is_valid():
-        messages.error(request, errors_as_sentence(form))
-        return _back()
-    _busy_import(
+        return _calendars_page(request, url_form=form, status=400)
+    return _import_into_form(
         request,
+        form,
+        "url",
         lambda: services.busy_source_add_url(user=request.user, url=form.cleaned_data["url"]),
-        failed="The calendar was not added.",
+        failed="The calendar was not added:",
         done=lambda s: f"Added {s.display_url}: {s.interval_count} busy intervals.",
     )
-    return _back()
 
 
 def _own_source(request: AuthedRequest, source_id: int) -> BusySource:
@@ -446,7 +523,7 @@ def _own_source(request: AuthedRequest, source_id: int) -> BusySource:
 @require_POST
 def busy_refresh(request: AuthedRequest, source_id: int) -> HttpResponse:
     source = _own_source(request, source_id)
-    _busy_import(
+    _busy_refresh(
         request,
         lambda: services.busy_source_refresh(source=source),
         failed="Refresh failed, your earlier busy time is kept.",
@@ -460,6 +537,15 @@ def busy_refresh(request: AuthedRequest, source_id: int) -> HttpResponse:
 def busy_delete(request: AuthedRequest, source_id: int) -> HttpResponse:
     source = _own_source(request, source_id)
     label = source.label
+    if asked := confirm_first(
+        request,
+        question=f"Remove {label}?",
+        consequence="Its busy time leaves your schedule, and its address is forgotten (it is "
+        "often a private link). To use it again, add it again.",
+        button="Remove the calendar",
+        back=reverse("schedule:my-calendars"),
+    ):
+        return asked
     services.busy_source_delete(source=source)
     messages.success(request, f"Removed {label} and its busy time.")
     return _back()
@@ -584,7 +670,17 @@ def me_feed_rotate(request: AuthedRequest, token_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def me_feed_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
-    services.feed_token_revoke(token=_my_feed(request, token_id))
+    token = _my_feed(request, token_id)
+    if asked := confirm_first(
+        request,
+        question="Revoke this feed address?",
+        consequence="Calendars subscribed to it stop updating. Rotate instead if you only "
+        "want a new address for the same feed.",
+        button="Revoke the address",
+        back=reverse("schedule:me-feeds"),
+    ):
+        return asked
+    services.feed_token_revoke(token=token)
     messages.success(
         request, "That feed address no longer works; calendars using it stop updating."
     )

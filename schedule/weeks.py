@@ -9,19 +9,12 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from core.times import FIRST_YEAR, LAST_YEAR, planning_years_sentence, within_planning_years
 from teams.models import Team
 
 _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
-# Dates a team can plan in; beyond them date arithmetic would overflow (year 1 or 9999).
-FIRST_YEAR, LAST_YEAR = 1970, 2199
-
-
-def within_planning_years(day: date) -> bool:
-    return FIRST_YEAR <= day.year <= LAST_YEAR
-
-
-def planning_years_sentence() -> str:
-    return f"Pick a date between {FIRST_YEAR} and {LAST_YEAR}."
+# The years a team can plan in are core's (checked on the UTC instant for a time).
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "planning_years_sentence", "within_planning_years"]
 
 
 def monday_of(day: date) -> date:

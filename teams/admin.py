@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -42,6 +44,9 @@ class TeamAdmin(admin.ModelAdmin):
     # count; the admin shows it but does not bypass that rule.
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["focus_cap"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a team holds its whole history; deleting it would cascade through it
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -101,3 +106,18 @@ class MembershipAdmin(admin.ModelAdmin):
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "timezone", "workday_start", "workday_end", "lunch_start", "lunch_end"]
     search_fields = ["user__username"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    """People are deactivated (untick *Active*), never deleted: a delete would take their
+    meeting attendance and their place in quarterly reviews out of the team's history."""
+
+    actions = None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -228,7 +228,12 @@ class MemberViewSet(
         )
         return Response(MemberSerializer(membership).data)
 
-    @extend_schema(responses={204: None, 409: conflict(RuleCode.LAST_LEAD)})
+    @extend_schema(
+        responses={204: None, 409: conflict(RuleCode.LAST_LEAD)},
+        description="Remove a member. The inverse is adding them again (POST to the list: "
+        "staff at once, other leads by an invitation); the settings page also offers a "
+        "short-lived Undo.",
+    )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = self.get_object()
         services.membership_remove(team=self.team, username=membership.user.username)

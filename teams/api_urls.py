@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api
+from . import converters as _converters  # noqa: F401  (registers <username:>)
 
 team_list = api.TeamViewSet.as_view({"get": "list", "post": "create"})
 team_detail = api.TeamViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
@@ -17,7 +18,11 @@ urlpatterns = [
     path("teams/", team_list, name="api-team-list"),
     path("teams/<slug:team_slug>/", team_detail, name="api-team-detail"),
     path("teams/<slug:team_slug>/members/", member_list, name="api-member-list"),
-    path("teams/<slug:team_slug>/members/<str:username>/", member_detail, name="api-member-detail"),
+    path(
+        "teams/<slug:team_slug>/members/<username:username>/",
+        member_detail,
+        name="api-member-detail",
+    ),
     path("teams/<slug:team_slug>/invitations/", invitation_list, name="api-invitation-list"),
     path(
         "teams/<slug:team_slug>/invitations/<int:pk>/",

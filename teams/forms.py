@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from core.limits import NAME_MAX_LENGTH
+
 from .models import Profile, Role, Team
 from .timezones import timezone_names
 
@@ -87,3 +89,23 @@ class NameForm(forms.Form):
 
     first_name = forms.CharField(max_length=150, required=False, label="First name")
     last_name = forms.CharField(max_length=150, required=False, label="Last name")
+
+
+class ApiTokenForm(forms.Form):
+    """A new API key: what uses it, and when it stops working."""
+
+    name = forms.CharField(
+        max_length=NAME_MAX_LENGTH, label="Name", help_text="What uses it, e.g. “laptop”, “CI”."
+    )
+    expires = forms.ChoiceField(
+        label="Expires",
+        choices=[
+            ("", "Never (until revoked)"),
+            ("7", "In 7 days"),
+            ("30", "In 30 days"),
+            ("90", "In 90 days"),
+            ("365", "In a year"),
+        ],
+        initial="90",
+        required=False,
+    )

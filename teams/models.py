@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -7,7 +8,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone as django_timezone
 
+from core.fields import ShownCharField
+from core.limits import NAME_MAX_LENGTH
+from core.text import strip_bidi
 from core.tokens import HashedToken
 
 from .timezones import validate_timezone
@@ -19,12 +24,17 @@ def display_name(user: AbstractBaseUser) -> str:
     """How a person is shown: the name they gave, else their username (usernames are for
     where something is typed)."""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or user.get_username()
+    # Names and usernames may come from single sign-on: shown without bidi controls.
+    return strip_bidi(full or user.get_username())
+
+
+def new_wall_version() -> str:
+    return secrets.token_hex(8)
 
 
 class Team(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=100)
+    name = ShownCharField(max_length=100)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # How many focus topics may be active at once: "a couple of important topics at any time".
     focus_cap = models.PositiveSmallIntegerField(
@@ -33,6 +43,12 @@ class Team(models.Model):
         help_text="How many focus topics may be active at once (1-5).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changes (to a new random value, never back to an old one) with every write to anything the
+    # team's wall screen shows; the wall keys its rendered fragment by it (core.wall).
+    # (db_default: rows written by code that predates the field, e.g. old data migrations.)
+    wall_version = models.CharField(
+        max_length=16, default=new_wall_version, db_default="", editable=False
+    )
 
     class Meta:
         ordering = ["name", "slug"]
@@ -182,3 +198,24 @@ class Invitation(HashedToken):
         if now >= self.expires_at:
             return InvitationState.EXPIRED
         return InvitationState.PENDING
+
+
+class ApiToken(HashedToken):
+    """A person's key to the API (`Authorization: Token <key>`): as many as they like, each
+    named, shown once, stored only as its hash, optionally expiring, revocable, with the time
+    it was last used. It acts as the person, in every team they are in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = ShownCharField(max_length=NAME_MAX_LENGTH, help_text="What uses it, e.g. 'laptop'.")
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or django_timezone.now())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -18,9 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone as django_timezone
 
 from core.rules import RuleCode, RuleViolation
+from core.text import strip_bidi
 from core.tokens import hash_secret
 
 from .models import (
+    ApiToken,
     Invitation,
     InvitationState,
     Membership,
@@ -170,12 +173,42 @@ def membership_remove(*, team: Team, username: str) -> None:
     )  # 404 if gone
     ensure_another_lead(team, membership)
     membership.delete()
+    logger.info("membership removed: %s from %s (was %s)", username, team.slug, membership.role)
+
+
+@transaction.atomic
+def membership_restore(*, team: Team, user_id: int, role: str, actor: User | None) -> Membership:
+    """Undo a removal: the person is back with the role they had. Only reachable through a
+    signed undo of a real removal (see core.undo), never as a way round invitations.
+    Refused with 409 `undo_outdated` when they are in the team again already."""
+    team = lock_team(team)
+    user = get_user_model().objects.get(pk=user_id)
+    current = Membership.objects.filter(team=team, user=user).first()
+    if current is not None:
+        role_now = current.get_role_display().lower()
+        raise RuleViolation(
+            RuleCode.UNDO_OUTDATED,
+            f"{user.username} is already back in {team.name} (as {role_now}), so there is "
+            "nothing to undo.",
+        )
+    membership = Membership(team=team, user=user, role=role)
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    logger.info(
+        "membership restored (undo): %s to %s as %s by %s",
+        user.username,
+        team.slug,
+        role,
+        actor.username if actor else "-",
+    )
+    return membership
 
 
 @transaction.atomic
 def name_update(*, user: User, first_name: str, last_name: str) -> User:
     """The name people see (display_name); empty falls back to the username."""
-    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.first_name = strip_bidi(first_name).strip()
+    user.last_name = strip_bidi(last_name).strip()
     user.full_clean(exclude=["password", "username"])
     user.save(update_fields=["first_name", "last_name"])
     return user
@@ -264,18 +297,26 @@ def invitation_find(secret: str) -> Invitation | None:
 
 
 def _send_invitation(invitation: Invitation, url: str) -> None:
+    """Runs after commit: the invitation exists whatever the mail server does. A failure is
+    logged (never the link: it is the secret) instead of turning the lead's request into a 500;
+    the lead still has the link, shown once, to share another way."""
     inviter = display_name(invitation.invited_by) if invitation.invited_by else "A lead"
     days = settings.FOCUSBOARD_INVITATION_DAYS
-    send_mail(
-        subject=f"{inviter} invites you to {invitation.team.name} on Focusboard",
-        message=(
-            f"{inviter} invites you to join {invitation.team.name} on Focusboard as "
-            f"{invitation.get_role_display().lower()}.\n\nOpen this link to accept (it works "
-            f"once and for {days} days):\n{url}\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=f"{inviter} invites you to {invitation.team.name} on Focusboard",
+            message=(
+                f"{inviter} invites you to join {invitation.team.name} on Focusboard as "
+                f"{invitation.get_role_display().lower()}.\n\nOpen this link to accept (it "
+                f"works once and for {days} days):\n{url}\n"
+            ),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning(
+            "Invitation %s to %s could not be emailed: %s", invitation.pk, invitation.email, exc
+        )
 
 
 @transaction.atomic
@@ -364,3 +405,31 @@ def invitation_sign_up(
     except IntegrityError as exc:  # the same username taken at the same instant
         raise ValidationError({"username": ["That username is taken; pick another."]}) from exc
     return user, invitation_accept(invitation=invitation, user=user)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+API_TOKEN_LIFETIMES: dict[str, int | None] = {"": None, "7": 7, "30": 30, "90": 90, "365": 365}
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, days: int | None = None, secret: str | None = None
+) -> tuple[ApiToken, str]:
+    """A new API key for a person; returns it with its secret, shown once. `days`: it stops
+    working that many days from now (None: until revoked). `secret` is for keys made
+    elsewhere and brought in (a migration), never chosen by a person."""
+    expires_at = django_timezone.now() + timedelta(days=days) if days else None
+    if secret is None:
+        return ApiToken.issue(user=user, name=name, expires_at=expires_at)
+    token = ApiToken(user=user, name=name, expires_at=expires_at, token_hash=hash_secret(secret))
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> None:
+    """A person revokes their own keys only."""
+    if token.user_id != actor.pk:
+        raise PermissionDenied("This is not your token.")
+    token.revoke()

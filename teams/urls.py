@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import converters as _converters  # noqa: F401  (registers <username:>)
 from . import views
 
 app_name = "teams"
@@ -17,9 +18,15 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation-revoke",
     ),
+    # Not under members/<username>/: a person could be called "restore".
+    path(
+        "t/<slug:team_slug>/settings/undo-remove/",
+        views.member_restore,
+        name="member-restore",
+    ),
     path("invitations/<int:invitation_id>/join/", views.invitation_join, name="invitation-join"),
     path(
-        "t/<slug:team_slug>/settings/members/<str:username>/",
+        "t/<slug:team_slug>/settings/members/<username:username>/",
         views.member_change,
         name="member-change",
     ),

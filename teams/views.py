@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import confirm_first
 from core.forms import apply_errors, errors_as_sentence
 from core.rules import RuleViolation
+from core.undo import UndoOffer, offer_undo, sign_undo, unsign_undo
 
 from . import selectors, services
 from .extensions import settings_sections
 from .forms import (
+    ApiTokenForm,
     InvitationForm,
     MemberAddForm,
     MemberRoleForm,
@@ -28,8 +31,9 @@ from .forms import (
     TeamCreateForm,
     TeamSettingsForm,
 )
-from .models import Invitation, InvitationState, Membership, Role, display_name
+from .models import ApiToken, Invitation, InvitationState, Membership, Role, display_name
 from .permissions import AuthedRequest, TeamAccess, team_access
+from .sso import allow_sign_in_forms
 
 
 @login_required
@@ -180,6 +184,15 @@ def invitation_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
 def invitation_revoke(request: AuthedRequest, team_slug: str, invitation_id: int) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     invitation = get_object_or_404(Invitation, pk=invitation_id, team=access.team)
+    if asked := confirm_first(
+        request,
+        question="Withdraw this invitation?",
+        consequence="Its link stops working at once. To invite the person again, create a "
+        "new invitation.",
+        button="Withdraw the invitation",
+        back=reverse("teams:settings", args=[team_slug]) + "#invitations",
+    ):
+        return asked
     services.invitation_revoke(invitation=invitation)
     messages.success(request, "Invitation withdrawn: its link no longer works.")
     return redirect("teams:settings", team_slug=team_slug)
@@ -203,6 +216,7 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@allow_sign_in_forms
 def invitation(request: HttpRequest, secret: str) -> HttpResponse:
     """Open an invitation: signed out, create an account (or sign in first); signed in,
     accept it. Either way the person lands on the team's board with the invited role."""
@@ -260,11 +274,26 @@ def invitation_join(request: AuthedRequest, invitation_id: int) -> HttpResponse:
 @require_POST
 def member_change(request: AuthedRequest, team_slug: str, username: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
-    get_object_or_404(Membership, team=access.team, user__username=username)
+    membership = get_object_or_404(Membership, team=access.team, user__username=username)
     try:
         if request.POST.get("action") == "remove":
             services.membership_remove(team=access.team, username=username)
-            messages.success(request, f"{username} left {access.team.name}.")
+            offer_undo(
+                request,
+                UndoOffer(
+                    message=f"{username} left {access.team.name}.",
+                    action=reverse("teams:member-restore", args=[team_slug]),
+                    fields={
+                        "undo": sign_undo(
+                            "member",
+                            team=access.team.pk,
+                            user=membership.user_id,
+                            role=membership.role,
+                        )
+                    },
+                    label=f"Undo: remove {username}",
+                ),
+            )
         else:
             form = MemberRoleForm(request.POST)
             if not form.is_valid():
@@ -276,6 +305,29 @@ def member_change(request: AuthedRequest, team_slug: str, username: str) -> Http
                 messages.success(request, f"{username} is now {form.cleaned_data['role']}.")
     except RuleViolation as exc:
         messages.error(request, exc.message)
+    return redirect("teams:settings", team_slug=team_slug)
+
+
+@login_required
+@require_POST
+def member_restore(request: AuthedRequest, team_slug: str) -> HttpResponse:
+    """The Undo of a removal: puts back exactly the person and role the signed token names."""
+    access = team_access(request.user, team_slug, min_role=Role.LEAD)
+    try:
+        data = unsign_undo("member", request.POST.get("undo", ""), what="this removal")
+        if data.get("team") != access.team.pk:
+            raise Http404("No such removal in this team.")
+        membership = services.membership_restore(
+            team=access.team, user_id=data["user"], role=data["role"], actor=request.user
+        )
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return _settings_page(request, access, TeamSettingsForm(instance=access.team), status=409)
+    messages.success(
+        request,
+        f"{membership.user.username} is back in {access.team.name} as "
+        f"{membership.get_role_display().lower()}.",
+    )
     return redirect("teams:settings", team_slug=team_slug)
 
 
@@ -311,3 +363,47 @@ def me(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Your time zone and hours are saved.")
             return redirect("me")
     return render(request, "teams/me.html", {"form": form, "name_form": name_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me_tokens(request: AuthedRequest) -> HttpResponse:
+    """A person's API keys: create one (shown once, on the page that made it), see when each
+    was made, last used and expires, revoke one."""
+    form = ApiTokenForm(request.POST or None)
+    created: tuple[ApiToken, str] | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            days = services.API_TOKEN_LIFETIMES.get(form.cleaned_data["expires"] or "")
+            created = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], days=days
+            )
+            form = ApiTokenForm()
+        else:
+            status = 400
+    tokens = ApiToken.objects.filter(user=request.user)
+    response = render(
+        request,
+        "teams/me_tokens.html",
+        {
+            "form": form,
+            "created": created[0] if created else None,
+            "secret": created[1] if created else "",
+            "tokens": tokens,
+            "now": timezone.now(),
+            "api_url": request.build_absolute_uri("/api/v1/teams/"),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"  # the page may hold a secret
+    return response
+
+
+@login_required
+@require_POST
+def me_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("me-tokens")

@@ -13,7 +13,18 @@ from tests.conftest import TeamPeople
 
 pytestmark = pytest.mark.django_db
 
-BODIES = ["true", "[]", '"x"', "1", "null", "{}", "[{}]", "{"]
+BODIES = [
+    "true",
+    "[]",
+    '"x"',
+    "1",
+    "null",
+    "{}",
+    "[{}]",
+    "{",
+    "[" * 1000 + "]" * 1000,
+    '{"a": ' * 1000 + "1" + "}" * 1000,
+]  # + too deep
 
 
 def write_operations(client) -> list[tuple[str, str]]:

@@ -29,6 +29,8 @@ from rest_framework.views import APIView
 
 from core.errors import conflict
 from core.rules import RuleCode
+from core.times import validate_planning_years
+from teams.authentication import ApiTokenAuthentication
 from teams.models import Role
 from teams.permissions import TeamScopedMixin, request_user, team_access
 
@@ -123,7 +125,9 @@ class TripwireEditSerializer(TripwireSerializer):
 
 
 class MuteSerializer(serializers.Serializer):
-    until = serializers.DateTimeField()
+    until = serializers.DateTimeField(
+        validators=[validate_planning_years],
+    )
     reason = serializers.CharField(max_length=200)
 
 
@@ -334,7 +338,7 @@ class ObservationsView(TeamScopedMixin, APIView):
     authentication_classes = [
         IngestTokenAuthentication,
         authentication.SessionAuthentication,
-        authentication.TokenAuthentication,
+        ApiTokenAuthentication,
     ]
     permission_classes = [AllowAny]  # POST: the ingest token; GET: team_access below
 

@@ -18,6 +18,10 @@ class TripwiresConfig(AppConfig):
                 order=10,
                 template_name="tripwires/wall_panel.html",
                 context=selectors.wall_context,
+                sources=(
+                    ("tripwires.Tripwire", "team_id"),
+                    ("tripwires.Observation", "tripwire.team_id"),
+                ),
             )
         )
         # All quiet: a small line beside the cards, never in the alarm region.
@@ -28,5 +32,6 @@ class TripwiresConfig(AppConfig):
                 order=90,
                 template_name="tripwires/wall_ok.html",
                 context=selectors.wall_ok_context,
+                sources=(("tripwires.Tripwire", "team_id"),),
             )
         )

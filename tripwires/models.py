@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 
+from core.fields import ShownCharField, ShownTextField, length_limit
+from core.limits import LONG_TEXT_MAX_LENGTH
 from core.tokens import HashedToken
 from teams.models import Team
 
@@ -49,12 +51,12 @@ EDITABLE_FIELDS = (
 
 class Tripwire(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="tripwires")
-    name = models.CharField(max_length=100)
-    metric = models.CharField(max_length=100, help_text="What is measured, e.g. CTR.")
-    unit = models.CharField(max_length=20, blank=True, help_text="e.g. %, ms, €.")
+    name = ShownCharField(max_length=100)
+    metric = ShownCharField(max_length=100, help_text="What is measured, e.g. CTR.")
+    unit = ShownCharField(max_length=20, blank=True, help_text="e.g. %, ms, €.")
     higher_is_better = models.BooleanField(default=True)
-    production_label = models.CharField(max_length=60, default="production")
-    baseline_label = models.CharField(max_length=60, default="baseline")
+    production_label = ShownCharField(max_length=60, default="production")
+    baseline_label = ShownCharField(max_length=60, default="baseline")
     reference_gap = models.FloatField(
         null=True,
         blank=True,
@@ -90,7 +92,7 @@ class Tripwire(models.Model):
     # into stale without an observation, so the announced state is kept apart from `status`.
     announced = models.CharField(max_length=10, choices=Status.choices, default=Status.LEARNING)
     muted_until = models.DateTimeField(null=True, blank=True)
-    mute_reason = models.CharField(max_length=200, blank=True)
+    mute_reason = ShownCharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -222,7 +224,7 @@ class TripwireEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.CharField(max_length=500, blank=True)
+    reason = ShownCharField(max_length=500, blank=True)
     changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -241,7 +243,7 @@ class IngestToken(HashedToken):
     """Lets one pipeline post observations to one tripwire, and nothing else."""
 
     tripwire = models.ForeignKey(Tripwire, on_delete=models.CASCADE, related_name="ingest_tokens")
-    label = models.CharField(max_length=100, blank=True)
+    label = ShownCharField(max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -302,8 +304,8 @@ class NeutralTest(models.Model):
     someone records what they found."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="neutral_tests")
-    name = models.CharField(max_length=100)
-    neutralised = models.CharField(max_length=300, help_text="What was made the same in both arms.")
+    name = ShownCharField(max_length=100)
+    neutralised = ShownCharField(max_length=300, help_text="What was made the same in both arms.")
     kind = models.CharField(max_length=12, choices=ArmKind.choices)
     a_successes = models.PositiveBigIntegerField(null=True, blank=True)
     a_trials = models.PositiveBigIntegerField(null=True, blank=True)
@@ -320,7 +322,7 @@ class NeutralTest(models.Model):
     interval_high = models.FloatField()
     p_value = models.FloatField()
     verdict = models.CharField(max_length=12, choices=Verdict.choices)
-    finding = models.TextField(blank=True)
+    finding = ShownTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
     finding_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -333,6 +335,7 @@ class NeutralTest(models.Model):
     class Meta:
         ordering = ["team", "-created_at", "-pk"]
         constraints = [
+            length_limit("finding", LONG_TEXT_MAX_LENGTH),
             models.CheckConstraint(condition=Q(kind__in=ArmKind.values), name="neutral_kind_valid"),
             models.CheckConstraint(
                 condition=Q(verdict__in=Verdict.values), name="neutral_verdict_valid"

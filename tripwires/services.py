@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.rules import RuleCode, RuleViolation
+from core.wall import notify_wall_changed
 from teams.models import Team
 
 from . import detect, neutral, words
@@ -168,6 +169,7 @@ def observations_ingest(
                 )
                 for p in new
             )
+            notify_wall_changed(tripwire.team_id)  # bulk_create sends no signal
             _reassess(tripwire, now, notify=notify)
             response = {
                 "stored": len(new),

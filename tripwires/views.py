@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.confirm import confirm_first
 from core.errors import REFUSALS, refusal
 from core.forms import apply_errors
 from core.rules import RuleViolation
@@ -285,6 +287,15 @@ def token_revoke(request: AuthedRequest, team_slug: str, pk: int, token_pk: int)
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     tripwire = _tripwire(access, pk)
     token = get_object_or_404(IngestToken, tripwire=tripwire, pk=token_pk)
+    if asked := confirm_first(
+        request,
+        question="Revoke this ingest token?",
+        consequence="The pipeline using it can no longer post observations; give it a new "
+        "token to let it post again.",
+        button="Revoke the token",
+        back=reverse("tripwires:detail", args=[access.team.slug, tripwire.pk]),
+    ):
+        return asked
     services.ingest_token_revoke(token=token, actor=request.user)
     messages.success(request, "Ingest token revoked: the pipeline using it can no longer post.")
     return redirect("tripwires:detail", access.team.slug, tripwire.pk)

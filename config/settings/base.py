@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import dj_email_url
@@ -46,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -54,6 +56,16 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    # Single sign-on: allauth's social accounts; its own account pages are not mounted (see
+    # config/urls.py). The three providers are always installed so their tables exist; a
+    # provider is offered only when its client is configured below.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     # Ours, in dependency order: core <- teams <- milestones <- focusboard, teams <- schedule,
     # teams <- tripwires.
     "core",
@@ -69,12 +81,21 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads a form body: a too-large body is refused unread.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.throttling.ApiGuessingMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A database outage is a 503, not a 500 (the only process_exception here, so it runs
+    # first whatever its place; axes has none).
+    "core.outage.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "core.undo.undo_offer",
             ],
         },
     },
@@ -100,7 +122,44 @@ TEMPLATES = [
 # Widgets render through TEMPLATES, so the project's templates/widgets/ are found.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+
 # --- Database -----------------------------------------------------------------------------
+def postgres_connections(environ: Mapping[str, str]) -> dict[str, Any]:
+    """How app processes hold PostgreSQL connections (SQLite is left alone).
+
+    By default a connection is kept for DJANGO_CONN_MAX_AGE seconds (60 in production) and
+    checked before each request reuses it (CONN_HEALTH_CHECKS), so a database restart costs
+    one reconnect, not an error. DJANGO_DB_POOL=<min>:<max> (e.g. 1:4) uses psycopg 3's
+    connection pool instead (with CONN_HEALTH_CHECKS Django has the pool check each
+    connection when it hands it out). After a database restart the pool reconnects with a
+    growing back-off, so it recovers seconds later than persistent connections do (measured
+    by `make loadtest`'s fault run); that is why it is not the default.
+    DJANGO_DB_CONNECT_TIMEOUT (5 s) bounds a connect to a database that does not answer.
+    """
+    timeout = int(environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    options: dict[str, Any] = {"connect_timeout": timeout}
+    pool = environ.get("DJANGO_DB_POOL", "").strip()
+    if not pool:
+        return {"OPTIONS": options}
+    try:
+        low, _, high = pool.partition(":")
+        min_size, max_size = int(low), int(high or low)
+    except ValueError as exc:
+        message = f"DJANGO_DB_POOL is <min>:<max>, e.g. 1:4, not {pool!r}."
+        raise ImproperlyConfigured(message) from exc
+    import psycopg_pool  # noqa: F401  (pinned; fail here, at start, if it is missing)
+
+    options["pool"] = {
+        "min_size": min_size,
+        "max_size": max_size,
+        # How long a request waits for a pooled connection before its 503: short, because
+        # while the database is down every request would wait this long.
+        "timeout": int(environ.get("DJANGO_DB_POOL_TIMEOUT", "3")),
+    }
+    # A pool and persistent connections exclude each other in Django.
+    return {"OPTIONS": options, "CONN_MAX_AGE": 0}
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'focusboard.sqlite3'}"),
@@ -117,6 +176,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    DATABASES["default"].update(postgres_connections(os.environ))  # type: ignore[typeddict-item]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -126,6 +187,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out sign-in before any password is checked. Single sign-on
+# needs no backend of its own: allauth logs the person in through ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -177,14 +244,34 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first so that an anonymous API client gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "teams.authentication.ApiTokenAuthentication",  # hashed, expiring keys
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON with a size and a depth limit (core/parsers.py); forms and uploads as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
+    # Rates per client address (anonymous) and per person; see "Security and reliability".
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
+        "core.throttling.IngestRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("FOCUSBOARD_API_ANON_RATE", "120/min"),
+        "user": os.environ.get("FOCUSBOARD_API_USER_RATE", "1200/min"),
+        # Pipelines posting observations and criteria values: per token, generous.
+        "ingest": os.environ.get("FOCUSBOARD_API_INGEST_RATE", "3000/min"),
+        # Wrong API credentials (any `Authorization` header answered 401) per address.
+        "auth_failure": os.environ.get("FOCUSBOARD_API_AUTH_FAILURE_RATE", "20/min"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -289,6 +376,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+# A mail server that does not answer must not hold a request for long (Django waits forever).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Focusboard <focusboard@localhost>"
@@ -306,3 +395,124 @@ if os.environ.get("DJANGO_EMAIL_URL"):
 
 # Links in emails (invitations) need the site's address; pages and feeds use the request's.
 FOCUSBOARD_BASE_URL = os.environ.get("FOCUSBOARD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Guessing is limited --------------------------------------------------------------------
+# How many proxies in front of the app append to X-Forwarded-For. 0 (the default): the client
+# address is REMOTE_ADDR, and X-Forwarded-For is ignored (anyone can write it). 1 behind one
+# load balancer, and so on. Login lockout and API throttling both read the address this way.
+FOCUSBOARD_TRUSTED_PROXIES = int(os.environ.get("FOCUSBOARD_TRUSTED_PROXIES", "0"))
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, that username or address is refused for the cool-down; each failure during
+# the lockout starts the cool-down again. `manage.py axes_reset` lifts every lockout at once,
+# `axes_reset_username <name>` / `axes_reset_ip <address>` one of them.
+AXES_FAILURE_LIMIT = int(os.environ.get("FOCUSBOARD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FOCUSBOARD_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+# The database handler: lockouts hold across every app process and survive a restart.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Successful sign-ins are not logged in a table of their own (the session is enough).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# The cache the API's rate counters live in. "locmem" (development default) counts in each
+# process; "database" (production default) counts across every gunicorn worker and machine,
+# in a table that `migrate` creates (and `manage.py createcachetable` re-creates).
+_THROTTLE_CACHES = {
+    "locmem": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "focusboard-throttle",
+    },
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "focusboard_throttle_cache",
+        # One row per person, address and token counted: far below this, so no culling.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": _THROTTLE_CACHES[os.environ.get("FOCUSBOARD_THROTTLE_CACHE", "locmem")],
+}
+
+# --- Single sign-on (django-allauth) --------------------------------------------------------
+# Off unless a provider's client is configured. Each provider's callback address is
+# <FOCUSBOARD_BASE_URL>/accounts/sso/<provider>/login/callback/ (OpenID Connect:
+# /accounts/sso/oidc/<id>/login/callback/); the README lists them.
+
+
+def _sso_providers() -> dict[str, dict[str, Any]]:
+    providers: dict[str, dict[str, Any]] = {}
+    if os.environ.get("FOCUSBOARD_SSO_GOOGLE_CLIENT_ID"):
+        providers["google"] = {
+            "APPS": [
+                {
+                    "client_id": os.environ["FOCUSBOARD_SSO_GOOGLE_CLIENT_ID"],
+                    "secret": os.environ.get("FOCUSBOARD_SSO_GOOGLE_SECRET", ""),
+                }
+            ],
+            "SCOPE": ["openid", "email", "profile"],
+        }
+    if os.environ.get("FOCUSBOARD_SSO_MICROSOFT_CLIENT_ID"):
+        providers["microsoft"] = {
+            "APPS": [
+                {
+                    "client_id": os.environ["FOCUSBOARD_SSO_MICROSOFT_CLIENT_ID"],
+                    "secret": os.environ.get("FOCUSBOARD_SSO_MICROSOFT_SECRET", ""),
+                    # A tenant's id or domain, or "organizations" (any work account).
+                    "settings": {
+                        "tenant": os.environ.get("FOCUSBOARD_SSO_MICROSOFT_TENANT", "organizations")
+                    },
+                }
+            ]
+        }
+    oidc_apps = []
+    for provider_id in env_list("FOCUSBOARD_SSO_OIDC", []):
+        key = provider_id.upper().replace("-", "_")
+        server_url = os.environ.get(f"FOCUSBOARD_SSO_OIDC_{key}_SERVER_URL", "")
+        client_id = os.environ.get(f"FOCUSBOARD_SSO_OIDC_{key}_CLIENT_ID", "")
+        if not server_url or not client_id:
+            raise ImproperlyConfigured(
+                f"FOCUSBOARD_SSO_OIDC names {provider_id!r}: set "
+                f"FOCUSBOARD_SSO_OIDC_{key}_SERVER_URL and FOCUSBOARD_SSO_OIDC_{key}_CLIENT_ID."
+            )
+        oidc_apps.append(
+            {
+                "provider_id": provider_id,
+                "name": os.environ.get(f"FOCUSBOARD_SSO_OIDC_{key}_NAME", provider_id),
+                "client_id": client_id,
+                "secret": os.environ.get(f"FOCUSBOARD_SSO_OIDC_{key}_SECRET", ""),
+                "settings": {"server_url": server_url},
+            }
+        )
+    if oidc_apps:
+        providers["openid_connect"] = {"APPS": oidc_apps}
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = _sso_providers()
+# Verified email addresses in these domains may create an account by signing in, without an
+# invitation (e.g. "example.com"). Empty, the default: single sign-on creates accounts only
+# through an invitation, and otherwise signs in people whose account exists.
+FOCUSBOARD_SSO_SIGNUP_DOMAINS = [d.lower() for d in env_list("FOCUSBOARD_SSO_SIGNUP_DOMAINS", [])]
+
+ACCOUNT_ADAPTER = "teams.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "teams.sso.SocialAccountAdapter"
+# An existing account is found by an email address the provider says it VERIFIED (Google's
+# and OpenID Connect's `email_verified`); Microsoft Graph vouches for none, so a Microsoft
+# sign-in finds only the accounts it signed in before. The first match connects the
+# provider to the account; if the account's own address was never verified, its password is
+# switched off (whoever typed that address must not keep a way in).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST (with CSRF); a GET shows a confirm page
+SOCIALACCOUNT_STORE_TOKENS = False  # we need who the person is, not access to their data
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+# Django's users may share an address; allauth must not refuse or merge on that basis.
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_EMAIL_VERIFICATION = "none"

@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import _TASK_BACKENDS, env_bool, env_list
+from .base import _TASK_BACKENDS, _THROTTLE_CACHES, env_bool, env_list
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -20,6 +20,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Persistent connections (checked before reuse) unless told otherwise or pooled: a new
+# PostgreSQL connection per request cost more than the request itself under load.
+if "DJANGO_CONN_MAX_AGE" not in os.environ and "pool" not in DATABASES["default"].get(
+    "OPTIONS", {}
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -36,4 +43,10 @@ TASKS = {
         "BACKEND": _TASK_BACKENDS[os.environ.get("DJANGO_TASKS_BACKEND", "database")],
         "QUEUES": ["default"],
     }
+}
+
+# The API's rate counters are shared by every worker: in the database unless told otherwise.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": _THROTTLE_CACHES[os.environ.get("FOCUSBOARD_THROTTLE_CACHE", "database")],
 }

@@ -27,3 +27,21 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Login lockout stays on (the database handler: each test's rollback or flush clears its
+# failures, so none carry over). `client.login()` passes no request; see tests/axes_backend.py.
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.ClientLoginAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The suite's clients all come from one address and some tests fire requests in bursts: the
+# API's rates are raised here; tests/core/test_throttling.py runs with the real ones.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/min",
+        "user": "100000/min",
+        "ingest": "100000/min",
+        "auth_failure": "100000/min",
+    },
+}

@@ -33,6 +33,10 @@ from .model import (
 )
 from .windows import MAKER_TIME, WINDOW_POSITION, WINDOW_TIER
 
+# Two proposals on the same day start at least this far apart (or the meeting's length, when
+# longer): a second option is another window, not the first one moved by a grid step.
+DISTINCT_GAP_MINUTES = 60
+
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
 
@@ -139,10 +143,13 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
         in the preference order (after lunch before early morning, on equal cost); then
         adjacent to an existing meeting of a required attendee; then more optional attendees
         free; then earlier;
-      * diversity: at most one proposal per (local date of the first required attendee, tuple
-        of required attendees' window kinds) is taken first, best first, so five 15-minute
-        shifts of one slot never crowd out other days; if that gives fewer than `limit`, the
-        best remaining slots fill up; the returned list is sorted by the ranking key;
+      * distinct options: the proposals are different days or windows, never one slot shifted
+        by 15 minutes. Best first, a slot is taken when it starts at least DISTINCT_GAP_MINUTES
+        (or the meeting's length, if longer) from every slot already taken on the same local
+        date of the first required attendee, and when no slot with the same (date, required
+        attendees' window kinds) is taken yet; if that gives fewer than `limit`, slots that
+        only keep the distance fill up; the list is sorted by the ranking key. A range with
+        fewer distinct options gives fewer proposals (and a warning saying so), not near copies;
       * an optional attendee counts as free when not busy, at work, not at lunch and (unless
         maker time is allowed) not in their maker time; free optional attendees add their
         focus cost;
@@ -216,9 +223,11 @@ def propose(request: SlotRequest, people: Mapping[str, Person], policy: Policy) 
             candidates.append(_Candidate(key, kinds, segs, opt))
 
     candidates.sort(key=lambda c: c.key)
-    chosen = _diverse(candidates, req.limit, req_cals)
+    chosen = _diverse(candidates, req.limit, req_cals, duration)
     if not chosen:
         warnings.append(_nothing_found(req, skipped_maker))
+    elif len(chosen) < min(req.limit, len(candidates)):
+        warnings.append(_few_options(len(chosen)))
     n_attendees = len(req.required) + len(req.optional)
     proposals = [
         _describe(c, req_cals, opt_cals, duration, n_attendees, len(opt_cals)) for c in chosen
@@ -231,27 +240,51 @@ def _at_work(day: Day, s: int, e: int) -> bool:
 
 
 def _diverse(
-    candidates: list[_Candidate], limit: int, req_cals: list[Calendar]
+    candidates: list[_Candidate], limit: int, req_cals: list[Calendar], duration: int
 ) -> list[_Candidate]:
-    """Best candidates, at most one per (organiser's local date, window kinds) first, then
-    fill; sorted. The first required attendee's local date rather than the UTC date, so that the
-    choice follows the people's days (a Sydney morning straddles two UTC dates)."""
-    chosen: list[_Candidate] = []
-    seen: set[tuple] = set()
-    rest: list[_Candidate] = []
+    """The best distinct options (see `propose`), sorted: one per (organiser's local date,
+    window kinds) and far enough apart first, then any far enough apart. The first required
+    attendee's local date rather than the UTC date, so that the choice follows the people's
+    days (a Sydney morning straddles two UTC dates)."""
+    gap = max(DISTINCT_GAP_MINUTES * 60, duration)
     first = req_cals[0]
-    for c in candidates:
-        group = (first.local_date(c.key[-1]), c.kinds)
-        if group in seen:
-            rest.append(c)
-            continue
-        seen.add(group)
+    taken_by_date: dict[date, list[int]] = {}
+    chosen: list[_Candidate] = []
+    groups: set[tuple] = set()
+    later: list[tuple[_Candidate, date]] = []
+
+    def far_enough(day: date, start: int) -> bool:
+        return all(abs(start - other) >= gap for other in taken_by_date.get(day, ()))
+
+    def take(c: _Candidate, day: date) -> None:
         chosen.append(c)
+        taken_by_date.setdefault(day, []).append(c.key[-1])
+
+    for c in candidates:
+        day = first.local_date(c.key[-1])
+        group = (day, c.kinds)
+        if group in groups or not far_enough(day, c.key[-1]):
+            later.append((c, day))
+            continue
+        groups.add(group)
+        take(c, day)
         if len(chosen) == limit:
             return chosen
-    chosen.extend(rest[: limit - len(chosen)])
+    for c, day in later:
+        if len(chosen) == limit:
+            break
+        if far_enough(day, c.key[-1]):
+            take(c, day)
     chosen.sort(key=lambda c: c.key)
     return chosen
+
+
+def _few_options(n: int) -> str:
+    count, options = ("one", "option") if n == 1 else (_COUNT_WORDS.get(n, str(n)), "options")
+    return (
+        f"Only {count} distinct {options} in this range (other free slots "
+        "are the same ones a few minutes later); widen the dates for more."
+    )
 
 
 def _nothing_found(req: SlotRequest, skipped_maker: int) -> str:

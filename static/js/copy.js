@@ -1,4 +1,4 @@
-// The Copy buttons on /me/feeds/: copy the address from the input the button names.
+// Copy buttons (feed and wall-screen addresses): copy the address from the input the button names.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-copy]");
   if (!button) return;

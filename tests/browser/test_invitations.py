@@ -83,6 +83,9 @@ def test_expired_and_revoked_links_get_a_clear_page(live_server, page: Page, con
     login(page, live_server.url, "lena")
     page.goto(f"{live_server.url}/t/ml/settings/")
     page.click("table.invitations button:has-text('Withdraw')")
+    # Withdrawing cannot be undone, so it asks first.
+    expect(page.locator("h1")).to_have_text("Withdraw this invitation?")
+    page.click("button:has-text('Withdraw the invitation')")
     expect(page.locator(".messages")).to_contain_text("Invitation withdrawn")
     log_out(page)
     for secret, words in ((expired_secret, "has expired"), (revoked_secret, "withdrawn")):

@@ -74,3 +74,27 @@ def test_completing_with_one_missing_says_which(
     )
     milestone.refresh_from_db()
     assert milestone.status == "planned"
+
+
+def test_checking_from_the_keyboard_keeps_focus_in_the_checklist(
+    live_server, page: Page, console: ConsoleLog, milestone
+):
+    """The checklist is swapped by htmx; focus must not fall back to the top of the page."""
+    login(page, live_server.url, "sam")
+    page.goto(f"{live_server.url}/t/ml/milestones/{milestone.pk}/")
+    page.evaluate("window.__noReload = true")
+    line = page.locator(".check-line", has_text="Design doc")
+    line.get_by_role("button", name="Check").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".check-line.checked", has_text="Design doc")).to_have_count(1)
+    # Focus lands on the same item's control in the new checklist (now "Uncheck").
+    page.wait_for_function(
+        "() => document.activeElement.closest('.check-line')?.textContent.includes('Design doc')"
+        " && document.activeElement.textContent.trim() === 'Uncheck'"
+    )
+    page.keyboard.press("Enter")  # and Enter again takes it back, still without a mouse
+    expect(page.locator(".check-line.checked", has_text="Design doc")).to_have_count(0)
+    page.wait_for_function(
+        "() => document.activeElement.closest('.check-line')?.textContent.includes('Design doc')"
+    )
+    assert console.errors == [], console.errors

@@ -27,6 +27,9 @@ def test_create_returns_the_spec_shape(people, as_user):
         "position": 0,
         "activated_at": body["activated_at"],
         "days_on_board": 1,
+        "days_on_board_total": 1,
+        "outcome": "",
+        "closed_at": None,
     }
     assert body["activated_at"].endswith(("+00:00", "Z"))
 

@@ -110,3 +110,37 @@ def test_concurrent_adds_and_a_cap_decrease(people):
     # Either the cap went down first (then every add was refused) or the adds filled the
     # board first (then the decrease was refused with cap_below_active).
     assert (cap, active) in {(1, 1), (3, 3)}
+
+
+def test_undos_racing_for_the_last_slot_and_the_same_undo_twice(people):
+    """Ten dropped topics are undone at once onto a board with one free slot: one gets it,
+    the others are refused with the cap; the same undo sent ten times takes effect once."""
+    team = people.team
+    on_board = [
+        services.focus_item_add(team=team, actor=people.lead, title=f"On {i}") for i in (1, 2)
+    ]
+    dropped = []
+    for i in range(10):
+        item = services.focus_item_add(team=team, actor=people.lead, title=f"D{i}", status="parked")
+        services.focus_item_activate(item=item, actor=people.lead)
+        dropped.append(services.focus_item_drop(item=item, actor=people.lead))
+    assert len(on_board) == 2
+    results = race(
+        10,
+        lambda i: client_for(people.member).post(
+            f"/api/v1/teams/ml/focus-items/{dropped[i].pk}/undo/", format="json"
+        ),
+    )
+    assert statuses(results) == {200: 1, 409: 9}
+    assert FocusItem.objects.filter(team=team, status=FocusStatus.ACTIVE).count() == 3
+
+    parked = services.focus_item_add(team=team, actor=people.lead, title="Idea", status="parked")
+    services.focus_item_drop(item=parked, actor=people.lead)
+    results = race(
+        10,
+        lambda i: client_for(people.member).post(
+            f"/api/v1/teams/ml/focus-items/{parked.pk}/undo/", format="json"
+        ),
+    )
+    assert statuses(results) == {200: 1, 409: 9}
+    assert FocusEvent.objects.filter(item=parked, kind="undone").count() == 1

@@ -6,11 +6,11 @@ import time
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from core.tokens import hash_secret
 from focusboard import services
 from focusboard.models import FocusEvent, FocusItem, KioskToken
+from teams.services import api_token_create
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,12 @@ def test_history_page(lead_client, people, full_board):
     body = lead_client.get("/t/ml/history/").content.decode()
     assert "<svg" in body and 'class="bar bar-active"' in body
     assert "focus switches this month" in body
-    assert body.count('<rect class="bar ') == 4
+    # Drawn twice: the wide timeline and the phone's (CSS shows one of them).
+    wide, phone = body.split('class="timeline timeline-wide"')[1].split(
+        'class="timeline timeline-phone"'
+    )
+    assert wide.count('<rect class="bar ') == 4 and phone.count('<rect class="bar ') == 4
+    assert 'text-anchor="start"' in phone and 'text-anchor="end"' in wide
 
 
 def test_focus_txt(client, people, full_board):
@@ -171,12 +176,12 @@ def test_focus_txt(client, people, full_board):
 
 
 def test_focus_txt_for_bots_with_a_token(client, people, full_board):
-    key = Token.objects.create(user=people.member).key
+    _, key = api_token_create(user=people.member, name="bot")
     response = client.get("/t/ml/focus.txt", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200 and b"Active 0" in response.content
     assert client.get("/t/ml/focus.txt", HTTP_AUTHORIZATION="Token nope").status_code == 401
     assert client.get("/t/ml/focus.txt").status_code == 302
-    outsider = Token.objects.create(user=people.outsider).key
+    _, outsider = api_token_create(user=people.outsider, name="bot")
     assert client.get("/t/ml/focus.txt", HTTP_AUTHORIZATION=f"Token {outsider}").status_code == 404
 
 
@@ -257,15 +262,27 @@ def test_kiosk_token_lifecycle(lead_client, full_board):
     # It grants nothing else.
     assert client.get("/t/ml/").status_code == 302
     assert client.get("/api/v1/teams/ml/focus-items/").status_code == 401
-    # Revoked: gone.
-    lead_client.post(f"/t/ml/settings/kiosk/{token.pk}/revoke/")
-    assert client.get(f"/wall/{secret}/").status_code == 404
-    assert client.get(f"/wall/{secret}/content/").status_code == 404
+    # Revoked: gone, in words, and the screen's poll is told to reload into that page.
+    lead_client.post(f"/t/ml/settings/kiosk/{token.pk}/revoke/", {"confirmed": "yes"})
+    page = client.get(f"/wall/{secret}/")
+    assert page.status_code == 410 and "This screen was disconnected" in page.content.decode()
+    assert "hx-get" not in page.content.decode() and "Active 0" not in page.content.decode()
+    poll = client.get(f"/wall/{secret}/content/", **HX)
+    assert poll.status_code == 410 and poll["HX-Refresh"] == "true" and poll.content == b""
+    assert client.get(f"/wall/{secret}/content/").status_code == 410
 
 
-def test_unknown_kiosk_token_is_404(client, db):
-    assert client.get("/wall/not-a-token/").status_code == 404
-    assert client.get("/wall/" + "x" * 300 + "/").status_code == 404
+@pytest.mark.parametrize("debug", [True, False])
+def test_unknown_kiosk_token_says_the_screen_was_disconnected(client, db, settings, debug):
+    """The same page in development and production: never Django's debug 404."""
+    settings.DEBUG = debug
+    for path in ("/wall/not-a-token/", "/wall/" + "x" * 300 + "/", "/wall/nope/content/"):
+        response = client.get(path)
+        body = response.content.decode()
+        assert response.status_code == 410, path
+        assert "This screen was disconnected" in body and "ask a lead" in body.lower()
+        assert "Page not found" not in body and "URLconf" not in body
+        assert response["Referrer-Policy"] == "no-referrer"
 
 
 def test_kiosk_tokens_are_for_leads(client, people):

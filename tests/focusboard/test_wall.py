@@ -91,7 +91,8 @@ def test_the_wall_partial_runs_fifteen_queries_on_the_demo_team(
     """Session, user, membership, the reload flag, the board, the maker line's policy and
     next meeting, the vision panel's vision, target and criteria, the next milestones (with
     their checks and slips, and the active non-negotiables) and the tripwires: fifteen,
-    whatever the demo holds (the screen polls every 30 s)."""
+    whatever the demo holds, when the wall is drawn (the first poll after a change; an unchanged
+    poll costs 3, see test_wall_poll_cost.py)."""
     settings.DEBUG = True
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     client.force_login(Membership.objects.filter(team__slug="demo").first().user)

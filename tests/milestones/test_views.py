@@ -473,7 +473,9 @@ def test_a_lead_creates_and_revokes_a_pipeline_token(lead_client, people, vision
     page = lead_client.get("/t/ml/vision/").content.decode()
     assert "nightly eval" in page and "never" not in page.split("tokens-table")[1][:400]
     # ...until a lead revokes it.
-    response = lead_client.post(f"/t/ml/vision/tokens/{token.pk}/revoke/", follow=True)
+    response = lead_client.post(
+        f"/t/ml/vision/tokens/{token.pk}/revoke/", {"confirmed": "yes"}, follow=True
+    )
     assert "can no longer post values" in response.content.decode()
     assert api.patch(url, {"current_value": 0.6}, format="json", **auth).status_code == 401
 
@@ -485,7 +487,7 @@ def test_token_pages_are_for_leads(client, people, vision, who):
     if user:
         client.force_login(user)
     create = client.post("/t/ml/vision/tokens/", {"label": "x"})
-    revoke = client.post(f"/t/ml/vision/tokens/{token.pk}/revoke/")
+    revoke = client.post(f"/t/ml/vision/tokens/{token.pk}/revoke/", {"confirmed": "yes"})
     expected = {"anonymous": 302, "outsider": 404, "viewer": 403, "member": 403}
     if who == "lead":
         assert (create.status_code, revoke.status_code) == (200, 302)

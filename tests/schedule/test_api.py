@@ -387,7 +387,6 @@ def test_upload_then_a_bad_upload_keeps_the_intervals(people: TeamPeople, as_use
     for bad, reason in (
         (FIXTURES.joinpath("not_a_calendar.ics").read_bytes(), "not an iCalendar file"),
         (FIXTURES.joinpath("truncated.ics").read_bytes(), "truncated"),
-        (three_megabytes(), "2 MB"),
         (b"\x00\x01\x02binary", "not an iCalendar file"),
     ):
         response = post_file(client, bad)
@@ -396,10 +395,17 @@ def test_upload_then_a_bad_upload_keeps_the_intervals(people: TeamPeople, as_use
         assert list(response.json()) == ["file"]
         assert reason in response.json()["file"][0]
         assert BusyInterval.objects.filter(user=people.member).count() == 1
+    # Over 2 MB is refused by its Content-Length before it is read (core.middleware): 413.
+    response = post_file(client, three_megabytes())
+    assert response.status_code == 413, response.content
+    assert "2 MB" in response.json()["detail"]
+    assert BusyInterval.objects.filter(user=people.member).count() == 1
     listed = client.get(f"{BASE}/busy-sources/").json()
     assert listed["count"] == 1
     assert listed["results"][0]["interval_count"] == 1
-    assert "not an iCalendar file" in listed["results"][0]["last_error"]
+    # The 400 told the client what was wrong with the new file; the previous (good) file's
+    # row carries no error of it.
+    assert listed["results"][0]["last_error"] == ""
 
 
 @pytest.mark.parametrize("name", ["google.ics", "outlook.ics", "apple.ics", "never_ending.ics"])
@@ -560,3 +566,44 @@ def test_extreme_filters_and_weeks_are_400(people: TeamPeople, as_user):
     for week in ("9999-W52", "0001-W01"):
         assert client.get(f"{BASE}/maker-report/", {"week": week}).status_code == 400
         assert client.get(f"{BASE}/rebalance/", {"week": week}).status_code == 400
+
+
+def test_cancelling_a_past_meeting_is_a_409_with_a_sentence(people: TeamPeople, as_user):
+    from django.utils import timezone
+
+    now = timezone.now()
+    past = make_meeting(
+        people.team, now - timedelta(hours=3), now - timedelta(hours=2), [people.member]
+    )
+    client = as_user(people.member)
+    response = client.post(f"{BASE}/meetings/{past.pk}/cancel/")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "“Sync” is over; a past meeting cannot be cancelled.",
+        "code": "meeting_in_past",
+    }
+    moved = client.patch(
+        f"{BASE}/meetings/{past.pk}/",
+        {"start": at(1, "13:00").isoformat(), "end": at(1, "13:30").isoformat()},
+    )
+    assert moved.status_code == 409 and moved.json()["code"] == "meeting_in_past"
+    assert client.get(f"{BASE}/meetings/{past.pk}/").json()["status"] == "confirmed"
+
+
+def test_a_new_team_has_no_change_from_last_week(people: TeamPeople, as_user):
+    report = as_user(people.member).get(f"{BASE}/maker-report/").json()
+    assert report["focus_hours_delta"] is None and report["previous"] is None
+    assert all(person["focus_hours_delta"] is None for person in report["people"])
+
+
+def test_required_and_optional_at_once_is_a_400_sentence(people: TeamPeople, as_user):
+    client = as_user(people.member)
+    body = {"duration_minutes": 30, "attendees": ["member"], "optional_attendees": ["member"]}
+    response = client.post(f"{BASE}/slot-proposals/", body, format="json")
+    assert response.status_code == 400
+    assert "member cannot be both required and optional." in str(response.json())
+    booked = client.post(
+        f"{BASE}/meetings/", meeting_body(optional_attendees=["member"]), format="json"
+    )
+    assert booked.status_code == 400
+    assert "cannot be both required and optional" in str(booked.json())

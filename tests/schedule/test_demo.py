@@ -45,3 +45,12 @@ def test_seed_demo_schedule_is_realistic_and_idempotent(settings):
         MakerPolicy.objects.count(),
     ) == counts
     assert "0 booked" in again.getvalue()
+
+
+def test_the_demo_team_has_a_last_week_to_compare_with(settings, client):
+    """Its story goes back weeks, so the maker report shows the change from last week."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    client.login(username="lena", password="focusboard-demo")
+    html = client.get("/t/demo/schedule/").content.decode()
+    assert "vs last week" in html and "no last week to compare with" not in html

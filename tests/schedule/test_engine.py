@@ -152,9 +152,9 @@ def test_lunch_overlap_is_refused():
         allow_maker_time=True,
         limit=50,
     )
-    # Fill-up beyond the diversity rule returns every slot of the day; none touches lunch.
+    # Every distinct option of the day (maker time allowed); none touches lunch.
     starts = {p.start for p in propose(day, people_of(alice), POLICY).proposals}
-    assert starts
+    assert len(starts) >= 6
     for s in starts:
         assert not (s < paris(WED, 13) and paris(WED, 12) < s + timedelta(minutes=30))
 
@@ -883,15 +883,23 @@ def oracle_candidates(req: SlotRequest, people, policy) -> list[tuple]:
     return sorted(keys)
 
 
-def expected_choice(every: list[tuple], limit: int) -> list[datetime]:
-    """The documented diversity rule: best per (organiser's local date, kinds), then fill."""
-    chosen, rest, seen = [], [], set()
+def expected_choice(every: list[tuple], limit: int, duration: timedelta) -> list[datetime]:
+    """The documented rule for distinct options: best first, one per (organiser's local date,
+    kinds) at least an hour (or the meeting's length) from the others taken that date; then
+    any slot that keeps that distance; sorted."""
+    gap = max(timedelta(hours=1), duration)
+    taken: list[tuple] = []
+
+    def far(key, group):
+        return all(group[0] != g[0] or abs(key[-1] - k[-1]) >= gap for k, g in taken)
+
     for key, group in every:
-        (rest if group in seen else chosen).append(key)
-        seen.add(group)
-    picked = chosen[:limit]
-    picked += rest[: limit - len(picked)]
-    return [key[-1] for key in sorted(picked)]
+        if len(taken) < limit and group not in {g for _k, g in taken} and far(key, group):
+            taken.append((key, group))
+    for key, group in every:
+        if len(taken) < limit and (key, group) not in taken and far(key, group):
+            taken.append((key, group))
+    return [key[-1] for key, _group in sorted(taken)]
 
 
 # ------------------------------------------------------------------------------------------
@@ -1001,8 +1009,16 @@ def test_proposals_are_valid_ranked_and_optimal(scenario):
         makers = [u for u in req.required if p.windows[u] == MAKER_TIME]
         assert p.interrupts_maker_time == bool(makers)
         assert req.allow_maker_time or not makers
+    every = oracle_candidates(req, people, policy)
+    assert [p.start for p in proposals] == expected_choice(every, req.limit, duration)
     keys = [oracle_key(p, req, people, policy) for p in proposals]
     assert keys == sorted(keys)
+    # Distinct options: on another local day of the first attendee, or an hour apart.
+    first = ZoneInfo(people[req.required[0]].timezone)
+    for i, a in enumerate(proposals):
+        for b in proposals[i + 1 :]:
+            other_day = a.start.astimezone(first).date() != b.start.astimezone(first).date()
+            assert other_day or abs(a.start - b.start) >= max(timedelta(hours=1), duration)
     scores = [p.score for p in proposals]
     assert scores == sorted(scores, reverse=True)
     band = 1000 / 3  # one band per tier
@@ -1010,12 +1026,12 @@ def test_proposals_are_valid_ranked_and_optimal(scenario):
         assert 1000 - band * (key[0] + 1) < p.score <= 1000 - band * key[0]
     for a, b, ka, kb in zip(proposals, proposals[1:], keys, keys[1:], strict=False):
         assert (a.score == b.score) == (ka[:-1] == kb[:-1])  # strict in all but the start
+    if every and len(proposals) < req.limit:
+        assert any("distinct" in w for w in result.warnings) or len(every) == len(proposals)
 
-    every = oracle_candidates(req, people, policy)
     by_start = {key[-1]: key for key, _group in every}
     for p, key in zip(proposals, keys, strict=True):
         assert by_start[p.start] == key  # focus cost and optional count agree with the oracle
-    assert [p.start for p in proposals] == expected_choice(every, req.limit)
     if every:
         assert keys[0] == every[0][0]  # the best slot there is comes first
     else:
@@ -1096,3 +1112,89 @@ def test_same_local_week_gives_same_local_proposals_across_dst(case):
     for _day, local_start, windows, *_ in before:
         if AFTER_LUNCH in windows.values():
             assert time(13) <= local_start <= time(14, 30)
+
+
+# ------------------------------------------------------------------------------------------
+# Distinct options
+# ------------------------------------------------------------------------------------------
+
+
+def _typical_team() -> tuple[dict[str, Person], date]:
+    """Paris, London and New York, each with a few meetings and busy afternoons: the week a
+    lead asks "where can the four of us meet for 30 minutes?"."""
+    monday = date(2026, 3, 2)
+    london = ZoneInfo("Europe/London")
+
+    def at(zone: ZoneInfo, day: int, h: int, m: int = 0) -> datetime:
+        return datetime.combine(monday + timedelta(days=day), time(h, m), tzinfo=zone)
+
+    lena = Person(
+        "lena",
+        "Europe/Paris",
+        busy=((at(PARIS, 0, 9), at(PARIS, 0, 10)), (at(PARIS, 2, 13), at(PARIS, 2, 15))),
+        meetings=((at(PARIS, 1, 14, 30), at(PARIS, 1, 15)),),
+    )
+    tom = Person(
+        "tom",
+        "Europe/London",
+        busy=((at(london, 1, 9), at(london, 1, 12)), (at(london, 3, 15), at(london, 3, 17))),
+    )
+    ana = Person("ana", "Europe/Paris", busy=((at(PARIS, 4, 8), at(PARIS, 4, 18)),))
+    raj = Person("raj", "America/New_York", busy=((at(NEW_YORK, 0, 9), at(NEW_YORK, 0, 11)),))
+    return people_of(lena, tom, ana, raj), monday
+
+
+@pytest.mark.parametrize(
+    ("required", "minutes"),
+    [
+        (("lena",), 30),
+        (("lena",), 60),
+        (("lena", "ana"), 60),
+        (("lena", "tom"), 30),  # London's lunch ends at 14:00 Paris time
+        (("lena", "ana"), 30),
+    ],
+)
+@pytest.mark.parametrize("days", [5, 2])  # this week; "by tomorrow" from Wednesday
+def test_top_three_proposals_are_an_hour_apart_or_on_different_days(required, minutes, days):
+    people, monday = _typical_team()
+    earliest = paris(monday + timedelta(days=5 - days), 8)
+    req = request(
+        duration_minutes=minutes,
+        required=required,
+        optional=("raj",),
+        earliest=earliest,
+        latest=earliest + timedelta(days=days),
+        limit=5,
+    )
+    proposals = propose(req, people, POLICY).proposals
+    assert len(proposals) >= 3
+    top = proposals[:3]
+    for a, b in [(top[0], top[1]), (top[0], top[2]), (top[1], top[2])]:
+        same_day = a.start.astimezone(PARIS).date() == b.start.astimezone(PARIS).date()
+        assert not same_day or abs(a.start - b.start) >= timedelta(hours=1), (a.start, b.start)
+    # Every one is a distinct option.
+    starts = sorted(p.start for p in proposals)
+    for a, b in pairwise(starts):
+        assert a.astimezone(PARIS).date() != b.astimezone(PARIS).date() or b - a >= timedelta(
+            hours=1
+        )
+
+
+def test_one_afternoon_gives_distinct_options_only_and_says_so():
+    alice = Person("alice", "Europe/Paris")
+    req = request(
+        required=("alice",),
+        earliest=paris(WED, 13),
+        latest=paris(WED, 18),
+        limit=6,
+    )
+    result = propose(req, people_of(alice), POLICY)
+    starts = [p.start.astimezone(PARIS) for p in result.proposals]
+    # After lunch (13:00-14:30) and the end of the day (16:30-18:00) hold four options an
+    # hour apart, best first (13:00 and 17:30 keep the afternoon's focus block whole).
+    assert starts == [paris(WED, 13), paris(WED, 14), paris(WED, 17, 30), paris(WED, 16, 30)]
+    # 13:15, 13:30... are free too, but they are 13:00 moved by a grid step: not offered.
+    assert result.warnings == [
+        "Only four distinct options in this range (other free slots are the same ones a few "
+        "minutes later); widen the dates for more."
+    ]

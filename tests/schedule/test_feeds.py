@@ -344,13 +344,13 @@ def test_me_feeds_page_shows_an_address_once_then_when_and_by_what_it_was_fetche
     rotated = client.post(f"/me/feeds/{token.pk}/rotate/")
     assert rotated.status_code == 200
     assert client.get(path_of(url)).status_code == 404
-    assert client.post(f"/me/feeds/{token.pk}/revoke/").status_code == 302
+    assert client.post(f"/me/feeds/{token.pk}/revoke/", {"confirmed": "yes"}).status_code == 302
     assert not FeedToken.objects.live().filter(pk=token.pk).exists()
 
     # Someone else's feed is not mine to rotate or revoke; bad input is a 400 sentence.
     theirs, _ = FeedToken.issue(user=team_people.member, scope="personal")
     assert client.post(f"/me/feeds/{theirs.pk}/rotate/").status_code == 404
-    assert client.post(f"/me/feeds/{theirs.pk}/revoke/").status_code == 404
+    assert client.post(f"/me/feeds/{theirs.pk}/revoke/", {"confirmed": "yes"}).status_code == 404
     assert client.post("/me/feeds/", {"calendar": "team:other"}).status_code == 400
 
 

@@ -392,7 +392,9 @@ ME_PAGE_WRITES = {
         "post", "/me/calendars/url/", {"url": "{url}?again"}, SIGNED_IN, mine_only(added_url)
     ),
     "refresh": Write("post", "/me/calendars/{source}/refresh/", {}, OWNERS, REFRESHED),
-    "delete": Write("post", "/me/calendars/{source}/delete/", {}, OWNERS, DELETED),
+    "delete": Write(
+        "post", "/me/calendars/{source}/delete/", {"confirmed": "yes"}, OWNERS, DELETED
+    ),
 }
 
 
@@ -566,10 +568,12 @@ def test_someone_elses_calendar_is_404_and_mine_answers(scene: Scene, client):
         assert lead.post(f"{BASE}/busy-sources/{source}/refresh/").status_code == 404
         assert lead.delete(f"{BASE}/busy-sources/{source}/").status_code == 404
         assert client.post(f"/me/calendars/{source}/refresh/").status_code == 404
-        assert client.post(f"/me/calendars/{source}/delete/").status_code == 404
+        assert (
+            client.post(f"/me/calendars/{source}/delete/", {"confirmed": "yes"}).status_code == 404
+        )
     assert lead.get(f"{BASE}/busy-sources/{mine}/").status_code == 200
     assert lead.post(f"{BASE}/busy-sources/{mine}/refresh/").status_code == 200
-    assert client.post(f"/me/calendars/{mine}/delete/").status_code == 302
+    assert client.post(f"/me/calendars/{mine}/delete/", {"confirmed": "yes"}).status_code == 302
     state = team_state(people)["sources"]
     assert state["lead"] == [] and state["member"] == [("url", scene.server.url("/c.ics"), 1)]
     # Nothing happened to the outsider's calendar either.

@@ -239,32 +239,47 @@ def test_cancel_and_move(people: TeamPeople, member_client):
     assert bad_move.status_code == 400 and "valid date/time" in bad_move.content.decode()
 
 
-def test_busy_upload_page_keeps_old_data_on_a_bad_file(people: TeamPeople, member_client):
+def _part(html: str, start_marker: str, end_marker: str) -> str:
+    start = html.index(start_marker)
+    return html[start : html.index(end_marker, start)]
+
+
+def test_a_bad_upload_is_told_at_the_upload_form_not_on_the_good_files_row(
+    people: TeamPeople, member_client
+):
     good = SimpleUploadedFile("me.ics", ics((at(1, "10:00"), at(1, "11:00"), "Review")))
     response = member_client.post("/me/calendars/upload/", {"file": good}, follow=True)
     assert "Imported 1 busy intervals from me.ics" in response.content.decode()
-    for bad, reason in (
-        (b"<html>login</html>", "not an iCalendar file"),
-        (three_megabytes(), "3.0 MB"),
-    ):
+    for bad, reason in ((b"<html>login</html>", "not an iCalendar file"),):
         response = member_client.post(
-            "/me/calendars/upload/",
-            {"file": SimpleUploadedFile("x.ics", bad)},
-            follow=True,
+            "/me/calendars/upload/", {"file": SimpleUploadedFile("other.ics", bad)}
         )
         html = response.content.decode()
-        assert response.status_code == 200
-        assert "Nothing imported, your earlier busy time is kept" in html
-        assert reason in html
+        assert response.status_code == 400
+        form = _part(html, 'id="upload-form"', "</form>")
+        assert "other.ics was not imported (your earlier busy time is kept)" in form
+        assert reason in form and 'aria-invalid="true"' in form
+        # me.ics's row is as it was: no "Last import failed" for a file it never was.
+        rows = _part(html, '<table class="table sources">', "</table>")
+        assert "me.ics" in rows and reason not in rows and "Last import failed" not in rows
         assert BusyInterval.objects.filter(user=people.member).count() == 1
-    # The error stays visible next to the calendar until the next good import.
     html = member_client.get("/me/calendars/").content.decode()
-    assert "Last import failed" in html and "3.0 MB" in html
-    nothing = member_client.post("/me/calendars/upload/", {}, follow=True)
-    assert "Choose an .ics file" in nothing.content.decode()
+    assert "Last import failed" not in html
+    week = member_client.get("/t/ml/schedule/").content.decode()
+    assert "last import failed" not in _part(week, 'id="busy"', "</section>")
+    nothing = member_client.post("/me/calendars/upload/", {})
+    assert nothing.status_code == 400
+    assert "Choose an .ics file" in _part(nothing.content.decode(), 'id="upload-form"', "</form>")
+    # Over 2 MB is refused by its Content-Length before it is read: a page that says so.
+    response = member_client.post(
+        "/me/calendars/upload/", {"file": SimpleUploadedFile("x.ics", three_megabytes())}
+    )
+    assert response.status_code == 413
+    assert "calendar files up to 2 MB are accepted" in response.content.decode()
+    assert BusyInterval.objects.filter(user=people.member).count() == 1
 
 
-def test_busy_url_errors_are_messages(member_client, settings):
+def test_busy_url_errors_are_told_at_the_address_form(member_client, settings):
     settings.FOCUSBOARD_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     from .support import closed_port_url
 
@@ -273,9 +288,11 @@ def test_busy_url_errors_are_messages(member_client, settings):
         ("gopher://x", "http://, https:// or webcal://"),
         ("", "This field is required"),
     ):
-        response = member_client.post("/me/calendars/url/", {"url": url}, follow=True)
-        assert response.status_code == 200
-        assert text in response.content.decode()
+        response = member_client.post("/me/calendars/url/", {"url": url})
+        assert response.status_code == 400
+        form = _part(response.content.decode(), 'id="url-form"', "</form>")
+        assert text in form
+        assert f'value="{url}"' in form  # what was typed stays
 
 
 def test_policy_page_lead_edits_others_read(people: TeamPeople, client):
@@ -334,3 +351,42 @@ def test_extreme_dates_on_the_pages_are_sentences(member_client):
     )
     assert booked.status_code == 400 and "Pick a date between" in booked.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_proposals_show_reasons_not_a_raw_score(member_client):
+    html = member_client.post("/t/ml/schedule/propose/", propose_data()).content.decode()
+    planner = html[html.index('class="proposals"') :]
+    assert "score" not in planner
+    assert "right after lunch for" in planner.lower() and "(Paris)" in planner
+
+
+def test_a_past_meeting_offers_no_cancel_and_refuses_one(people: TeamPeople, member_client):
+    from django.utils import timezone
+
+    now = timezone.now()
+    past = make_meeting(
+        people.team, now - timedelta(hours=3), now - timedelta(hours=2), [people.member]
+    )
+    ahead = make_meeting(
+        people.team, now + timedelta(hours=2), now + timedelta(hours=3), [people.member]
+    )
+    html = member_client.get("/t/ml/schedule/").content.decode()
+    assert f"/meetings/{ahead.pk}/cancel/" in html
+    assert f"/meetings/{past.pk}/cancel/" not in html
+    item = html[html.index(f'id="meeting-{past.pk}"') :]
+    assert "over" in item[: item.index("</li>")]
+    response = member_client.post(f"/t/ml/schedule/meetings/{past.pk}/cancel/", follow=True)
+    assert "is over; a past meeting cannot be cancelled" in unescape(response.content.decode())
+    htmx = member_client.post(f"/t/ml/schedule/meetings/{past.pk}/cancel/", **HX)
+    assert htmx.status_code == 409
+    past.refresh_from_db()
+    assert past.status == "confirmed"
+
+
+def test_vs_last_week_only_when_the_team_was_there_last_week(people: TeamPeople, member_client):
+    html = member_client.get("/t/ml/schedule/").content.decode()
+    report = html[html.index('id="maker-report"') :]
+    assert "vs last week" not in report and "no last week to compare with" in report
+    # Next week's page compares with this week, when the team already exists.
+    later = member_client.get(f"/t/ml/schedule/?week={week_of(at(0, '09:00').date())}")
+    assert "vs last week" in later.content.decode()

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from teams import services as team_services
 from teams.models import Membership, Role, Team
 from tests.conftest import TeamPeople
 from tests.factories import MembershipFactory, UserFactory
@@ -191,8 +191,8 @@ def test_me_bad_input_is_400_and_keeps_data(people: TeamPeople, as_user, body):
 
 
 def test_token_auth(people: TeamPeople, api):
-    token = Token.objects.create(user=people.viewer)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = team_services.api_token_create(user=people.viewer, name="test")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/teams/ml/").json()["role"] == "viewer"
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api.get("/api/v1/teams/ml/").status_code == 401
@@ -204,8 +204,13 @@ def test_anonymous_api_is_401_with_challenge(api, db):
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_drf_create_token_command_works(people: TeamPeople):
+def test_create_api_token_command_works(people: TeamPeople, api):
+    from io import StringIO
+
     from django.core.management import call_command
 
-    call_command("drf_create_token", "lead")
-    assert Token.objects.filter(user=people.lead).exists()
+    out = StringIO()
+    call_command("create_api_token", "lead", "--days", "30", stdout=out)
+    key = out.getvalue().strip()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/teams/ml/").json()["role"] == "lead"

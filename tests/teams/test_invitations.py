@@ -126,6 +126,21 @@ def test_an_existing_person_accepts_an_emailed_invitation_after_signing_in(
     assert Membership.objects.get(user=people.outsider, team=people.team).role == Role.MEMBER
 
 
+def test_a_mail_server_that_fails_does_not_lose_the_invitation_or_answer_500(
+    people: TeamPeople, caplog, django_capture_on_commit_callbacks
+):
+    # The email is sent after commit; a refused connection is logged without the link.
+    refused = mock.patch("teams.services.send_mail", side_effect=ConnectionRefusedError("no"))
+    with refused, django_capture_on_commit_callbacks(execute=True):
+        response = api_as(people.lead).post(
+            "/api/v1/teams/ml/invitations/", {"role": "member", "email": "x@example.com"}
+        )
+    assert response.status_code == 201, response.content
+    assert Invitation.objects.filter(email="x@example.com").count() == 1
+    assert "could not be emailed" in caplog.text
+    assert response.json()["url"].rsplit("/", 2)[-2] not in caplog.text
+
+
 def test_adding_by_username_answers_the_same_whether_or_not_it_exists(people: TeamPeople, client):
     newbie = UserFactory(username="newbie")
     lead = api_as(people.lead)
@@ -194,7 +209,7 @@ def test_invitation_pages_role_matrix(people: TeamPeople, client, who: str):
     if (user := people.user(who)) is not None:
         client.force_login(user)
     made = client.post("/t/ml/settings/invitations/", {"role": "viewer", "email": ""})
-    revoked = client.post(f"/t/ml/settings/invitations/{mine['id']}/revoke/")
+    revoked = client.post(f"/t/ml/settings/invitations/{mine['id']}/revoke/", {"confirmed": "yes"})
     live = Invitation.objects.filter(team=people.team, revoked_at__isnull=True)
     if who == "lead":
         assert made.status_code == 201
