@@ -13,9 +13,26 @@
   // ("field", after Edit) or the item itself (Park, Finish…, the default).
   let pending = null;
 
+  // From a request until its new board has settled, htmx has not yet wired the new forms: a
+  // shortcut pressed then would submit the old-fashioned way and reload the page. Shortcuts
+  // pressed meanwhile wait in this queue and run, in order, once the board has settled.
+  let busy = false;
+  let swapped = false;
+  const queue = [];
+
+  function idle() {
+    busy = false;
+    // A queued action that sends a request makes the board busy again; the rest wait for it.
+    while (!busy && queue.length) queue.shift()();
+  }
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
     if (!(elt instanceof Element) || !board()) return;
+    if (elt.closest("#board")) {
+      busy = true;
+      swapped = false;
+    }
     const item = elt.closest("[data-item]");
     const chosen = elt.dataset.refocusChosen && elt.querySelector(elt.dataset.refocusChosen);
     if (chosen) {
@@ -52,7 +69,7 @@
     item.focus();
   }
 
-  document.addEventListener("htmx:afterSettle", function () {
+  function refocus() {
     if (!pending) return;
     const { id, then, index } = pending;
     pending = null;
@@ -66,6 +83,28 @@
     const rest = items();
     const neighbour = rest[Math.min(index, rest.length - 1)];
     (neighbour || document.getElementById("board-heading")).focus();
+  }
+
+  document.addEventListener("htmx:afterSwap", function () {
+    swapped = true;
+  });
+
+  // afterSwap comes before afterRequest, afterSettle a moment after both; a request whose answer
+  // is not swapped in (a network error, a 5xx) never settles, so afterRequest frees the queue.
+  document.addEventListener("htmx:afterRequest", function () {
+    if (busy && !swapped) {
+      pending = null;
+      idle();
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    refocus();
+    if (busy && swapped) {
+      // Once per swap, after every element of it has settled.
+      swapped = false;
+      setTimeout(idle, 0);
+    }
   });
 
   // --- Shortcuts ----------------------------------------------------------------------------
@@ -97,6 +136,7 @@
   }
 
   function press(action) {
+    if (busy) return queue.push(() => press(action));
     const item = selected();
     const control = item && item.querySelector('[data-action="' + action + '"]:not([disabled])');
     if (control) control.click();
@@ -122,8 +162,9 @@
         event.preventDefault();
         return openHelp();
       }
-      if (event.key === "j") return event.preventDefault(), move(1);
-      if (event.key === "k") return event.preventDefault(), move(-1);
+      // j/k wait their turn too: the selection moves from where the last action left it.
+      if (event.key === "j") return event.preventDefault(), busy ? queue.push(() => move(1)) : move(1);
+      if (event.key === "k") return event.preventDefault(), busy ? queue.push(() => move(-1)) : move(-1);
       action = ACTIONS[event.key];
     }
     if (action) {

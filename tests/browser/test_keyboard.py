@@ -94,6 +94,24 @@ def test_reorder_two_places_with_the_keyboard_keeps_focus_on_the_item(
     assert console.errors == [], console.errors
 
 
+def test_shortcuts_pressed_before_the_board_settles_wait_their_turn(
+    live_server, page: Page, console: ConsoleLog, team
+):
+    """Keys pressed while a move is on its way (or its new board not yet wired by htmx) run
+    after it, in order, instead of submitting the old-fashioned way and reloading the page."""
+    open_board(page, live_server)
+    page.keyboard.press("j")
+    page.keyboard.press("Shift+J")
+    page.keyboard.press("Shift+J")  # no wait: the first move has not come back yet
+    page.keyboard.press("k")
+    page.keyboard.press("Shift+K")  # the selection moved up to "Calibrate…", which goes up
+    expect(page.locator(".focus-card").nth(0)).to_contain_text("Calibrate per country")
+    expect_focus_on(page, "Calibrate per country")
+    assert board_order() == ["Calibrate per country", "Stop label leakage", "Cut eval time"]
+    assert page.evaluate("window.__noReload === true")
+    assert console.errors == [], console.errors
+
+
 def test_park_with_p_and_edit_with_e_keep_focus_on_the_item(
     live_server, page: Page, console: ConsoleLog, team
 ):
