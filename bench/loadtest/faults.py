@@ -60,7 +60,10 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
     def run(self, *command: str) -> None:
-        subprocess.run([*self.as_postgres, *command], check=True, stdout=subprocess.DEVNULL)
+        # From "/": the postgres user may not enter the checkout ("could not change directory").
+        subprocess.run(
+            [*self.as_postgres, *command], check=True, stdout=subprocess.DEVNULL, cwd="/"
+        )
 
     def create(self) -> None:
         if self.as_postgres:
