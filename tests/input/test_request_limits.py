@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -55,9 +56,21 @@ def test_json_just_within_the_depth_limit_is_read(people: TeamPeople, as_user):
 
 
 def test_depth_ignores_brackets_inside_strings():
-    assert json_depth(b'{"a": "[[[[{{{{\\"[["}') == 1
-    assert json_depth(b'[[1], {"b": [2]}]') == 3
-    assert json_depth(b"42") == 0
+    assert json_depth(json.loads(b'{"a": "[[[[{{{{\\"[["}')) == 1
+    assert json_depth(json.loads(b'[[1], {"b": [2]}]')) == 3
+    assert json_depth(json.loads(b"42")) == 0
+
+
+def test_a_body_of_escaped_quotes_is_answered_at_once(people: TeamPeople, as_user):
+    """An open string of 400 KB of \\" took a regular-expression depth check ~11 minutes
+    (quadratic: 40 KB took 6.6 s); every JSON body is now parsed once, in linear time."""
+    body = b'{"title": "' + b'\\"' * 200_000
+    started = time.monotonic()
+    response = as_user(people.member).post(ITEMS, body, content_type="application/json")
+    assert time.monotonic() - started < 2
+    assert response.status_code == 400
+    assert "not valid JSON" in response.json()["detail"]
+    assert not FocusItem.objects.exists()
 
 
 def test_a_30_mb_json_body_is_a_413_json_error_unread(people: TeamPeople, as_user):
