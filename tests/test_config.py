@@ -146,3 +146,15 @@ def test_favicon_is_served_for_pages_without_an_icon_link(client, db):
     response = client.get("/favicon.ico", follow=True)
     assert response.redirect_chain == [("/static/favicon.svg", 301)]
     assert response.status_code == 200
+
+
+def test_email_timeout_comes_from_the_environment():
+    """DJANGO_EMAIL_TIMEOUT (README) decides how long a request waits for the mail server."""
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_TIMEOUT)",
+        env={**PRODUCTION_ENV, "DJANGO_EMAIL_TIMEOUT": "3"},
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "3"
