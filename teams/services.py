@@ -182,7 +182,12 @@ def membership_restore(*, team: Team, user_id: int, role: str, actor: User | Non
     signed undo of a real removal (see core.undo), never as a way round invitations.
     Refused with 409 `undo_outdated` when they are in the team again already."""
     team = lock_team(team)
-    user = get_user_model().objects.get(pk=user_id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise RuleViolation(
+            RuleCode.UNDO_OUTDATED,
+            "That person's account no longer exists, so they cannot be brought back.",
+        )
     current = Membership.objects.filter(team=team, user=user).first()
     if current is not None:
         role_now = current.get_role_display().lower()

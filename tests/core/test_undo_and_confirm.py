@@ -160,6 +160,17 @@ def test_member_undo_is_refused_when_late_or_forged_or_from_another_team(client,
     assert not Membership.objects.filter(user=people.member).exists()
 
 
+def test_member_undo_after_the_account_was_deleted_is_a_409_sentence(client, people):
+    client.force_login(people.lead)
+    client.post("/t/ml/settings/members/member/", {"action": "remove"})
+    token = _undo_field(client.get("/t/ml/settings/").content.decode())
+    people.member.delete()
+    response = client.post("/t/ml/settings/undo-remove/", {"undo": token})
+    assert response.status_code == 409
+    assert "account no longer exists" in response.content.decode()
+    assert not Membership.objects.filter(team=people.team, user__username="member").exists()
+
+
 WHO = ["anonymous", "outsider", "viewer", "member", "lead"]
 
 
