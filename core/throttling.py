@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -63,9 +64,14 @@ class _SharedCacheMixin:
         return client_ip(request)
 
     def get_rate(self) -> str | None:
-        # Read at each request, not once at import, so a changed setting takes effect.
+        # Read at each request, not once at import, so a changed setting takes effect. As in
+        # DRF, a scope with no rate at all is a configuration error, not a silent "unlimited"
+        # (an empty rate, e.g. FOCUSBOARD_API_ANON_RATE=, switches that limit off on purpose).
         rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
-        rate = rates.get(str(getattr(self, "scope", "")))
+        scope = str(getattr(self, "scope", ""))
+        if scope not in rates:
+            raise ImproperlyConfigured(f"No API rate is set for the {scope!r} throttle.")
+        rate = rates[scope]
         return str(rate) if rate else None
 
 

@@ -167,3 +167,15 @@ def test_production_counts_in_the_database_so_every_worker_sees_the_same_count(
             cursor.execute("SELECT COUNT(*) FROM focusboard_throttle_cache")
             assert cursor.fetchone()[0] >= 1
         caches["throttle"].clear()
+
+
+def test_a_throttle_without_a_rate_is_a_configuration_error_not_unlimited(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.throttling import UserRateThrottle
+
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+    del rates["user"]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    with pytest.raises(ImproperlyConfigured, match="'user'"):
+        UserRateThrottle()
