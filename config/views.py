@@ -6,6 +6,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.outage import RETRY_AFTER_SECONDS
+
 
 @never_cache
 @require_GET
@@ -17,7 +19,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy", never a 500
         response = JsonResponse({"status": "database unavailable"}, status=503)
-        response["Retry-After"] = "5"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return JsonResponse({"status": "ok"})
 

@@ -24,6 +24,8 @@ from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
+from .throttling import API_PREFIX
+
 logger = logging.getLogger("focusboard.outage")
 
 RETRY_AFTER_SECONDS = 5
@@ -35,7 +37,7 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    if request.path.startswith("/api/") or request.path.endswith(".ics"):
+    if request.path.startswith(API_PREFIX) or request.path.endswith(".ics"):
         return True
     return "application/json" in request.headers.get("Accept", "")
 

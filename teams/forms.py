@@ -109,3 +109,8 @@ class ApiTokenForm(forms.Form):
         initial="90",
         required=False,
     )
+
+    def clean_expires(self) -> int | None:
+        """In how many days the key stops working; None: until revoked."""
+        chosen: str = self.cleaned_data["expires"]
+        return int(chosen) if chosen else None

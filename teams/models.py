@@ -34,7 +34,7 @@ def new_wall_version() -> str:
 
 class Team(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
-    name = ShownCharField(max_length=100)
+    name = ShownCharField(max_length=NAME_MAX_LENGTH)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # How many focus topics may be active at once: "a couple of important topics at any time".
     focus_cap = models.PositiveSmallIntegerField(

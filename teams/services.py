@@ -413,9 +413,6 @@ def invitation_sign_up(
 
 
 # --- API tokens -------------------------------------------------------------------------------
-API_TOKEN_LIFETIMES: dict[str, int | None] = {"": None, "7": 7, "30": 30, "90": 90, "365": 365}
-
-
 @transaction.atomic
 def api_token_create(
     *, user: User, name: str, days: int | None = None, secret: str | None = None

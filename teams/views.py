@@ -375,9 +375,10 @@ def me_tokens(request: AuthedRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            days = services.API_TOKEN_LIFETIMES.get(form.cleaned_data["expires"] or "")
             created = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"], days=days
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["expires"],
             )
             form = ApiTokenForm()
         else:
