@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.rules import RuleCode, RuleViolation
+from core.wall import notify_wall_changed
 from teams.models import Team
 
 from . import selectors
@@ -248,6 +249,7 @@ def check_remove(
     Check.objects.filter(milestone=milestone, non_negotiable=non_negotiable).update(
         unchecked_at=timezone.now(), unchecked_by=actor
     )
+    notify_wall_changed(milestone.team_id)  # update() sends no signal; the wall shows progress
 
 
 # --- Non-negotiables ------------------------------------------------------------------------

@@ -196,3 +196,29 @@ def test_each_screen_gets_its_own_poll_address_from_the_shared_fragment(demo):
 def test_every_panel_names_the_models_it_reads():
     """A panel without sources would be cached past its own changes."""
     assert _panels and all(panel.sources for panel in _panels.values())
+
+
+def test_unchecking_a_milestone_item_reaches_the_wall_through_the_cache(demo, monkeypatch):
+    """check_remove marks the check unchecked with update(), which sends no signal."""
+    from milestones.checklist import check_remove
+    from milestones.models import Check
+
+    client, team = demo
+    still = selectors.team_now(team)  # one minute throughout: only a write may change the wall
+    monkeypatch.setattr(selectors, "team_now", lambda t: still)
+    check = (
+        Check.objects.filter(milestone__team=team, unchecked_at=None, milestone__done_at=None)
+        .select_related("milestone", "non_negotiable")
+        .first()
+    )
+    assert check is not None, "the demo has an open milestone with a checked item"
+
+    def progress() -> tuple[int, int]:
+        shown = re.search(re.escape(check.milestone.title) + r".*?✓ (\d+)/(\d+)", text(client))
+        assert shown is not None
+        return int(shown[1]), int(shown[2])
+
+    done, total = progress()
+    assert progress() == (done, total)
+    check_remove(milestone=check.milestone, non_negotiable=check.non_negotiable)
+    assert progress() == (done - 1, total)
