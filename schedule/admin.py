@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+
+from core.rules import RuleViolation
 
 from . import services
 from .models import (
@@ -77,7 +79,10 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel the selected meetings (attendees are told)")
     def cancel_meetings(self, request, queryset):  # type: ignore[no-untyped-def]
         for meeting in queryset:
-            services.meeting_cancel(meeting=meeting)
+            try:
+                services.meeting_cancel(meeting=meeting)
+            except RuleViolation as refused:  # e.g. a meeting that is over stays as it was
+                self.message_user(request, f"{meeting.title}: {refused.message}", messages.WARNING)
 
 
 @admin.register(BusySource)

@@ -205,6 +205,26 @@ def test_the_admin_cancels_and_renames_through_the_services(team_people, as_user
     assert itip_part(sent_to("member@example.com")[-1])[0] == "CANCEL"
 
 
+def test_the_admin_cancel_action_leaves_a_meeting_that_is_over_and_says_why(
+    team_people, as_user, client
+):
+    meeting = book(as_user(team_people.lead))
+    Meeting.objects.filter(pk=meeting.pk).update(
+        start=meeting.start - timedelta(days=30), end=meeting.end - timedelta(days=30)
+    )
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.post(
+        "/admin/schedule/meeting/",
+        {"action": "cancel_meetings", "_selected_action": [meeting.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(meeting.title in m and "over" in m for m in shown), shown
+    meeting.refresh_from_db()
+    assert not meeting.is_cancelled and meeting.sequence == 0
+
+
 def test_people_who_opted_out_or_have_no_address_get_no_email(team_people, as_user, client):
     client.force_login(team_people.member)
     form = client.get("/me/").content.decode()
