@@ -47,6 +47,7 @@ class Shape:
     tooltip: str
     label: str = ""
     meeting_id: int | None = None
+    col: int = 0  # the day's band: blocks in order are by band, then by time (x)
 
     @property
     def label_x(self) -> float:
@@ -233,7 +234,7 @@ class _RowShapes:
         x, width = box
         y = self.canvas.row_y(col, self.index) + top
         label = fitted_label(label, width) if label else ""
-        self.shapes.append(Shape(kind, x, y, width, height, tooltip, label, meeting_id))
+        self.shapes.append(Shape(kind, x, y, width, height, tooltip, label, meeting_id, col))
 
 
 def _place(tz_name: str, monday: date) -> str:

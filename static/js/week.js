@@ -11,9 +11,15 @@
       .filter((blocks) => blocks.length);
   }
 
+  // Days are bands one under the other: a person's blocks in order are by day (data-col),
+  // then by time (x).
+  const col = (el) => Number(el.dataset.col);
+  const left = (el) => el.getBBox().x;
+
   function blocksOf(row) {
-    const left = (el) => el.getBBox().x;
-    return Array.from(row.querySelectorAll("[data-block]")).sort((a, b) => left(a) - left(b));
+    return Array.from(row.querySelectorAll("[data-block]")).sort(
+      (a, b) => col(a) - col(b) || left(a) - left(b)
+    );
   }
 
   function setup() {
@@ -34,12 +40,10 @@
     const grid = rows();
     const r = grid.findIndex((blocks) => blocks.includes(block));
     const c = grid[r].indexOf(block);
-    const x = block.getBBox().x;
-    const nearest = (blocks) =>
-      blocks &&
-      blocks.reduce((best, b) =>
-        Math.abs(b.getBBox().x - x) < Math.abs(best.getBBox().x - x) ? b : best
-      );
+    const x = left(block);
+    // Up and down go to the other person's block nearest in time on the same day.
+    const far = (b) => (col(b) === col(block) ? 0 : 1e6) + Math.abs(left(b) - x);
+    const nearest = (blocks) => blocks && blocks.reduce((best, b) => (far(b) < far(best) ? b : best));
     const moves = {
       ArrowRight: () => grid[r][c + 1],
       ArrowLeft: () => grid[r][c - 1],
