@@ -66,6 +66,12 @@ class OutcomeForm(forms.Form):
     )
 
 
+class UndoForm(forms.Form):
+    """Which change of a topic's history to undo; none: its latest."""
+
+    event = forms.IntegerField(required=False, min_value=1)
+
+
 class SwapForm(forms.Form):
     item = forms.IntegerField()
     replace = forms.IntegerField()

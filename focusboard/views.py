@@ -32,7 +32,14 @@ from teams.models import Role, Team
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 
 from . import selectors, services
-from .forms import FocusItemForm, KioskTokenForm, OutcomeForm, SwapForm, WallPlaylistForm
+from .forms import (
+    FocusItemForm,
+    KioskTokenForm,
+    OutcomeForm,
+    SwapForm,
+    UndoForm,
+    WallPlaylistForm,
+)
 from .history_chart import history_chart
 from .models import (
     FocusEvent,
@@ -168,9 +175,12 @@ def _closing_action(
 
 
 def _undo(request: AuthedRequest, access: TeamAccess, item: FocusItem) -> HttpResponse:
+    form = UndoForm(request.POST)
     event = None
-    if request.POST.get("event", "").isdigit():
-        event = FocusEvent.objects.filter(item=item, pk=int(request.POST["event"])).first()
+    if not form.is_valid():
+        return _board_response(request, access, form_refusal(form))
+    if form.cleaned_data["event"] is not None:
+        event = FocusEvent.objects.filter(item=item, pk=form.cleaned_data["event"]).first()
         if event is None:
             return _board_response(
                 request, access, Refusal("That change is not in this topic's history.", 400)

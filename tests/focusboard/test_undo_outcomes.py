@@ -225,6 +225,16 @@ def test_undo_of_an_unknown_event_is_400(lead_client, add, people):
     assert "not in this topic&#x27;s history" in response.content.decode()
 
 
+@pytest.mark.parametrize("event", ["²", "abc", "-1", "0", "1.5", "9" * 25])
+def test_undo_of_a_malformed_event_is_400_and_changes_nothing(lead_client, add, people, event):
+    item = add("Leakage")
+    services.focus_item_drop(item=item, actor=people.lead)
+    response = lead_client.post(f"/t/ml/items/{item.pk}/undo/", {"event": event}, **HX)
+    assert response.status_code == 400
+    item.refresh_from_db()
+    assert item.status == "dropped"
+
+
 def test_done_list_on_the_board_and_in_history_newest_first(lead_client, people, add):
     first = add("First", owner=people.member)
     second = add("Second")
