@@ -15,6 +15,7 @@ to KWARGS if it takes more than the team's slug. Adding an endpoint: add its ope
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -640,12 +641,22 @@ def outcome(response: Any, method: str) -> Any:
     return status
 
 
-def run_cell(client: Client, method: str, url: str, **extra: Any) -> Any:
-    """Ask; roll an allowed write back so every cell starts from the same world."""
+def asked(ask: Any, before: list[Any] | None) -> tuple[Any, bool]:
+    """Ask inside a transaction rolled back afterwards, so every cell starts from the same
+    world; whether the data changed is read before the rollback undoes it (`before`: the
+    state to compare with, None when the request may write)."""
     with transaction.atomic():
-        response = getattr(client, method)(url, **extra)
+        response = ask()
+        changed = before is not None and state() != before
         transaction.set_rollback(True)
-    return outcome(response, method)
+    return response, changed
+
+
+def run_cell(
+    client: Client, method: str, url: str, before: list[Any] | None = None
+) -> tuple[Any, bool]:
+    response, changed = asked(lambda: getattr(client, method)(url), before)
+    return outcome(response, method), changed
 
 
 @pytest.mark.django_db
@@ -670,10 +681,10 @@ def test_pages_by_role(explore=False):
                 url = reverse(name, kwargs=kwargs) if name else "/" + route
                 want = row.exceptions.get((method, who), expected(access, who, api=False))
                 before = state() if method == "post" and want != OK else None
-                got = run_cell(by_role[who], method, url)
+                got, changed = run_cell(by_role[who], method, url, before)
                 if got != want:
                     failures.append(f"{method.upper()} {name} as {who}: {got}, expected {want}")
-                if before is not None and state() != before:
+                if changed:
                     failures.append(f"POST {name} as {who} was refused but changed the data")
                 if name in ("login", "logout"):
                     by_role = clients(world)  # signing in or out changed the session
@@ -763,23 +774,27 @@ def test_api_by_role():
             if row is not None:
                 want = row.exceptions.get((method, who), expected(row.get, who, api=True))
             before = state() if method != "get" and want != OK else None
-            with transaction.atomic():
-                body = row.body if row and row.body is not None else {}
-                response = getattr(by_role[who], method)(url, body, format="json")
-                transaction.set_rollback(True)
+            body = row.body if row and row.body is not None else {}
+            response, changed = asked(
+                functools.partial(getattr(by_role[who], method), url, body, format="json"),
+                before,
+            )
             got = api_outcome(response, method, strict=bool(row and row.body is not None))
             seen[who] = got
             if row is not None and got != want:
                 failures.append(f"{op} ({method.upper()} {url}) as {who}: {got}, expected {want}")
-            if before is not None and state() != before:
+            if changed:
                 failures.append(f"{op} as {who} was refused but changed the data")
         if row is None:
             suggestions.append(f"{op}: {seen}")
-    # Positive control for the read-back: an allowed write, kept, shows in the state.
+    # Positive controls for the read-back: a write inside a cell is seen before its rollback
+    # (and is gone after it); an allowed write, kept, shows in the state.
     before = state()
     park = reverse(
         "api-focus-item-park", kwargs={"team_slug": world.team.slug, "pk": world.ids["item"]}
     )
+    _, changed = asked(lambda: by_role["member"].post(park, {}, format="json"), before)
+    assert changed and state() == before
     assert by_role["member"].post(park, {}, format="json").status_code == 200
     assert state() != before
     if os.environ.get("ROLE_MATRIX_REPORT"):

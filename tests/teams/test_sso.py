@@ -283,7 +283,10 @@ def test_odd_names_make_sane_unique_usernames(client: Client, monkeypatch, peopl
     newcomer = signed_in_as(client)
     assert newcomer.is_authenticated
     assert newcomer.username == "unicode-o-brien-2"
-    assert client.get("/t/ml/settings/").status_code in (200, 403)
+    # In the team with the invitation's role: the board is theirs, its settings are not.
+    assert Membership.objects.get(team=people.team, user=newcomer).role == Role.VIEWER
+    assert client.get("/t/ml/").status_code == 200
+    assert client.get("/t/ml/settings/").status_code == 403
 
 
 def test_username_rules():
