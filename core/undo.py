@@ -36,6 +36,7 @@ class UndoOffer:
     fields: dict[str, str] = field(default_factory=dict)  # its hidden inputs
     label: str = "Undo"  # the button, named with its object for screen readers
     note_action: str = ""  # where an outcome note posts (finish and drop only)
+    note_max_length: int = 0  # the note's field's own limit
 
 
 def offer_undo(request: HttpRequest, offer: UndoOffer) -> None:

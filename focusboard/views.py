@@ -42,6 +42,7 @@ from .forms import (
 )
 from .history_chart import history_chart
 from .models import (
+    OUTCOME_MAX_LENGTH,
     FocusEvent,
     FocusEventKind,
     FocusItem,
@@ -157,6 +158,7 @@ def _undo_offer(access: TeamAccess, item: FocusItem, verb: str) -> UndoOffer:
         fields={"event": str(event)},
         label=f"Undo: {verb.lower()} “{item.title}”",
         note_action="" if item.outcome else f"{base}{item.pk}/outcome/",
+        note_max_length=OUTCOME_MAX_LENGTH,
     )
 
 

@@ -250,6 +250,22 @@ def test_done_list_on_the_board_and_in_history_newest_first(lead_client, people,
     assert 'Done <span class="muted">(2)' in body
 
 
+def test_the_history_page_shows_the_done_list_once_and_not_in_its_title(lead_client, add, people):
+    services.focus_item_drop(item=add("Leakage"), actor=people.lead)
+    body = lead_client.get("/t/ml/history/").content.decode()
+    title = body.split("<title>")[1].split("</title>")[0]
+    assert "Focus history" in title and "<" not in title and "Leakage" not in title
+    assert body.count('id="done"') == 1 and body.count('id="done-heading"') == 1
+
+
+def test_outcome_inputs_accept_what_the_field_accepts(lead_client, add, people):
+    item = add("Leakage")
+    dropped = lead_client.post(f"/t/ml/items/{item.pk}/drop/", **HX).content.decode()
+    assert f'id="toast-outcome" maxlength="{OUTCOME_MAX_LENGTH}"' in dropped
+    board = lead_client.get("/t/ml/").content.decode()
+    assert f'id="outcome-{item.pk}" maxlength="{OUTCOME_MAX_LENGTH}"' in board
+
+
 def test_bring_back_from_the_board_and_history_page(lead_client, people, add):
     item = add("Leakage")
     services.focus_item_drop(item=item, actor=people.lead)
