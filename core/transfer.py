@@ -32,8 +32,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -219,8 +220,25 @@ def check_document(document: Any) -> None:
             f"This export has version {document.get('version')}; this Focusboard reads "
             f"version {VERSION}."
         )
+    damaged = TransferError(
+        "This export is incomplete or damaged (it needs the team's slug, its people and its "
+        "rows, as export_team writes them): nothing was imported."
+    )
+    slug, users, rows = document.get("team"), document.get("users"), document.get("rows")
+    if not (isinstance(slug, str) and slug and isinstance(users, list) and isinstance(rows, dict)):
+        raise damaged
+    if not all(isinstance(u, dict) and {"id", *USER_FIELDS} <= set(u) for u in users):
+        raise damaged
+    for table in rows.values():
+        if not isinstance(table, list) or not all(
+            isinstance(r, dict) and "id" in r and isinstance(r.get("fields"), dict) for r in table
+        ):
+            raise damaged
+    teams = rows.get("teams.Team", [])
+    if len(teams) != 1 or teams[0]["fields"].get("slug") != slug:
+        raise damaged
     known = {p.label for p in parts() if p.kind != "skip"}
-    unknown = set(document.get("rows", {})) - known
+    unknown = set(rows) - known
     if unknown:
         raise TransferError(
             "This export holds tables this Focusboard does not know: " + ", ".join(sorted(unknown))
@@ -235,8 +253,14 @@ def import_team(
 ) -> Any:
     """Write an export into this database, all or nothing; refuse when the team's slug exists
     here."""
-    with transaction.atomic(using=using):
-        return _import(document, using, progress or (lambda message: None))
+    try:
+        with transaction.atomic(using=using):
+            return _import(document, using, progress or (lambda message: None))
+    except (KeyError, TypeError, ValueError, ValidationError, IntegrityError) as exc:
+        # What check_document cannot see: a row whose fields or references do not fit.
+        raise TransferError(
+            f"This export is damaged ({type(exc).__name__}: {exc}): nothing was imported."
+        ) from exc
 
 
 def _import(document: dict[str, Any], using: str, say: Callable[[str], None]) -> Any:

@@ -284,6 +284,21 @@ def test_import_beside_other_teams_renumbers_and_reuses_people(demo):
         ("{}", "not a Focusboard team export"),
         ('{"format": "focusboard-team", "version": 99}', "version 99"),
         ("not json", "is not JSON"),
+        ('{"format": "focusboard-team", "version": 1}', "incomplete or damaged"),
+        (
+            '{"format": "focusboard-team", "version": 1, "team": "ml", "users": [], "rows": {}}',
+            "incomplete or damaged",
+        ),
+        (
+            '{"format": "focusboard-team", "version": 1, "team": "ml", "users": [],'
+            ' "rows": {"teams.Team": [{"id": 1, "fields": {"slug": "ml"}}]}}',
+            "damaged",
+        ),
+        (
+            '{"format": "focusboard-team", "version": 1, "team": "ml", "users": [{"id": 1}],'
+            ' "rows": {}}',
+            "incomplete or damaged",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_with_a_sentence(db, tmp_path, content, message):
