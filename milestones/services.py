@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.rules import RuleCode, RuleViolation
+from core.times import validate_planning_years
 from teams.models import Membership, Team
 from teams.services import lock_team
 
@@ -97,6 +98,12 @@ def vision_create(
     """Charter a vision. Refused with 409 `active_vision_exists` while the team has an active
     one: the team works on one important problem at a time."""
     team = lock_team(team)
+    # Before the default end is computed from it: a start in year 9999 has no end nine
+    # months later, and the model's own validator runs only at full_clean below.
+    try:
+        validate_planning_years(starts_on)
+    except ValidationError as exc:
+        raise ValidationError({"starts_on": exc.messages}) from None
     vision = Vision(
         team=team,
         title=title.strip(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -320,3 +320,17 @@ def test_a_closed_vision_no_longer_changes(people, vision, criteria):
             attempt()
         assert exc.value.code == "invalid_transition"
     assert Vision.objects.get(pk=vision.pk).title == "Ranking that users trust"
+
+
+@pytest.mark.parametrize("year", [1969, 9999])
+def test_a_vision_outside_the_planning_years_is_refused_by_the_service_itself(people, year):
+    with pytest.raises(ValidationError) as refused:
+        services.vision_create(
+            team=people.team,
+            actor=people.lead,
+            title="Far away",
+            problem="Dates no one plans for.",
+            starts_on=date(year, 6, 1),
+        )
+    assert "starts_on" in refused.value.message_dict
+    assert not Vision.objects.filter(team=people.team).exists()
