@@ -7,9 +7,9 @@ who is simulated) for LOADTEST_SECONDS (60) after everyone has signed in. Prints
 p50/p95/p99 per kind of request and the errors, compares them with the goals and checks
 gunicorn's log for killed workers. Tears gunicorn and the database down whatever happens.
 
-Exit status: 1 on any error, failed hostile upload or killed worker. Latency goals are
-printed as met or MISSED; on a shared two-core machine they fail the run only with
-LOADTEST_STRICT=1.
+Exit status: 1 on any error, failed hostile upload, killed worker or missed latency goal.
+LOADTEST_STRICT=0 prints a missed goal without failing (CI's short run on a shared machine,
+where a page kind has a dozen samples and its p95 is its slowest request).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from tests.schedule.hostile import HOSTILE_FILES
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
-STRICT = os.environ.get("LOADTEST_STRICT") == "1"
+STRICT = os.environ.get("LOADTEST_STRICT", "1") != "0"
 USERS = 50 + 20 + 10 + 10 + 1  # screens, editors, calendar clients, readers, hostile uploads
 
 # p95 goals in ms, per kind of request.
@@ -70,7 +70,7 @@ def summarise(result: dict[str, Any]) -> tuple[int, list[str]]:
     seconds = result["ended"] - result["started"]
     kinds: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, list[str]] = defaultdict(list)
-    for name, elapsed, failure in result["requests"]:
+    for name, elapsed, failure, _ in result["requests"]:
         kinds[name].append(elapsed)
         if failure:
             failures[name].append(failure)
@@ -98,6 +98,11 @@ def summarise(result: dict[str, Any]) -> tuple[int, list[str]]:
     for name, listed in failures.items():
         for failure in listed[:3]:
             print(f"  error in {name}: {failure}")
+    slowest = sorted(result["requests"], key=lambda r: -r[1])[:10]
+    print(
+        "slowest: "
+        + ", ".join(f"{name} {elapsed:.0f} ms at {at:.1f} s" for name, elapsed, _, at in slowest)
+    )
     logins = [t for t, _ in result["logins"]]
     failed_logins = sum(1 for _, ok in result["logins"] if not ok)
     if logins:
@@ -175,7 +180,7 @@ def main() -> int:
             return 1
         result = json.loads((tmp / "result.json").read_text())
         errors, missed = summarise(result)
-        uploaded = {name for name, _, failure in result["requests"] if name.startswith("hostile ")}
+        uploaded = {name for name, *_ in result["requests"] if name.startswith("hostile ")}
         expected = {f"hostile {name}" for name in HOSTILE_FILES}
         if uploaded != expected:
             print(f"FAILED: hostile calendars not uploaded: {sorted(expected - uploaded)}")
@@ -200,11 +205,11 @@ def main() -> int:
             print("FAILED: a gunicorn worker was killed or replaced")
             status = 1
         if missed:
-            print("Latency goals missed: " + "; ".join(missed))
             if STRICT:
+                print("FAILED: latency goals missed: " + "; ".join(missed))
                 status = 1
             else:
-                print("(not failing the run on a shared machine; LOADTEST_STRICT=1 would)")
+                print("Latency goals missed (LOADTEST_STRICT=0: not failing): " + "; ".join(missed))
         if status == 0:
             print("load test passed")
         return status
