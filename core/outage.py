@@ -34,6 +34,29 @@ SENTENCE = (
     "Nothing you did was lost; try again in a few seconds."
 )
 DATABASE_DOWN = (OperationalError, InterfaceError)
+# SQLite raises OperationalError for a schema that does not match the code (a migration not
+# applied) and for bad SQL too: those are bugs, and stay 500s with a traceback.
+_NOT_AN_OUTAGE = (
+    "no such table",
+    "no such column",
+    "no such function",
+    "has no column named",
+    "syntax error",
+)
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether an exception means the database is not answering (worth a retry), not a bug."""
+    if not isinstance(exc, DATABASE_DOWN):
+        return False
+    text = str(exc).lower()
+    return not any(marker in text for marker in _NOT_AN_OUTAGE)
+
+
+def reason(exc: BaseException) -> str:
+    """The first line of what the driver said: a log line, not a traceback."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -63,12 +86,11 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DATABASE_DOWN):
+        if not is_outage(exception):
             return None
         # One line, not a traceback: the cause is outside the code.
-        reason = str(exception).strip().splitlines()[0] if str(exception).strip() else ""
         logger.warning(
-            "Database unavailable during %s %s: %s", request.method, request.path, reason
+            "Database unavailable during %s %s: %s", request.method, request.path, reason(exception)
         )
         return database_unavailable(request)
 
@@ -77,6 +99,6 @@ class DatabaseUnavailableMiddleware:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database outage raised outside a view is still a 503; anything else is
     Django's own 500 page."""
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+    if is_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     return defaults.server_error(request)

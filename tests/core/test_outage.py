@@ -20,9 +20,12 @@ from tests.conftest import TeamPeople
 
 
 @contextmanager
-def database_down(exc: type[Exception] = OperationalError) -> Iterator[None]:
+def database_down(
+    exc: type[Exception] = OperationalError,
+    message: str = "connection to server at 127.0.0.1 failed: Connection refused",
+) -> Iterator[None]:
     def refuse(*args: object, **kwargs: object) -> None:
-        raise exc("connection to server at 127.0.0.1 failed: Connection refused")
+        raise exc(message)
 
     with (
         mock.patch.object(CursorWrapper, "execute", refuse),
@@ -91,10 +94,52 @@ def test_an_outage_outside_a_view_is_a_503_and_other_errors_stay_500(db):
         assert outage.server_error(request).status_code == 500
 
 
+# What SQLite says when the schema is behind the code (a migration not applied) or the SQL is
+# wrong: OperationalError like an outage, but a bug, and a retry would never help.
+SCHEMA_ERRORS = [
+    "no such column: focusboard_focusitem.outcome",
+    "no such table: focusboard_focusitem",
+    "table focusboard_focusitem has no column named outcome",
+    'near "SELEC": syntax error',
+]
+
+
+@pytest.mark.parametrize("message", SCHEMA_ERRORS)
+def test_a_schema_error_is_a_500_with_its_traceback_not_an_outage(
+    people: TeamPeople, client, message
+):
+    client.force_login(people.member)
+    client.raise_request_exception = False
+    with database_down(message=message):
+        response = client.get("/t/ml/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    request = RequestFactory().get("/t/ml/")
+    try:
+        raise OperationalError(message)
+    except OperationalError:
+        assert outage.server_error(request).status_code == 500
+
+
 def test_the_handler_is_installed():
     from config import urls
 
     assert urls.handler500 == "core.outage.server_error"
+
+
+def resilient_worker():  # type: ignore[no-untyped-def]
+    from core.management.commands import task_worker
+
+    return task_worker.ResilientWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="w",
+        excluded_queue_names=[],
+    )
 
 
 def test_the_task_worker_waits_out_an_outage_instead_of_exiting(monkeypatch):
@@ -111,16 +156,7 @@ def test_the_task_worker_waits_out_an_outage_instead_of_exiting(monkeypatch):
 
     monkeypatch.setattr(db_worker.Worker, "run", run_once)
     monkeypatch.setattr(task_worker.time, "sleep", lambda seconds: calls.append("sleep"))
-    worker = task_worker.ResilientWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="w",
-        excluded_queue_names=[],
-    )
+    worker = resilient_worker()
     worker.run()
     assert calls == ["run", "sleep", "run", "sleep", "run"]
     # A shutdown asked for meanwhile is not swallowed.
@@ -128,3 +164,23 @@ def test_the_task_worker_waits_out_an_outage_instead_of_exiting(monkeypatch):
     calls.clear()
     with pytest.raises(OperationalError):
         worker.run()
+
+
+@pytest.mark.parametrize("message", SCHEMA_ERRORS)
+def test_the_task_worker_stops_on_a_schema_error_instead_of_retrying_forever(monkeypatch, message):
+    from django_tasks_db.management.commands import db_worker
+
+    from core.management.commands import task_worker
+
+    calls: list[str] = []
+
+    def run_once(self) -> None:  # type: ignore[no-untyped-def]
+        calls.append("run")
+        raise OperationalError(message)
+
+    monkeypatch.setattr(db_worker.Worker, "run", run_once)
+    monkeypatch.setattr(task_worker.time, "sleep", lambda seconds: calls.append("sleep"))
+    worker = resilient_worker()
+    with pytest.raises(OperationalError):
+        worker.run()
+    assert calls == ["run"]

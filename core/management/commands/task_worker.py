@@ -15,6 +15,8 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 
+from core.outage import is_outage, reason
+
 logger = logging.getLogger("django_tasks_db")
 
 RETRY_SECONDS = 2.0
@@ -27,11 +29,10 @@ class ResilientWorker(db_worker.Worker):
                 super().run()
                 return
             except (OperationalError, InterfaceError) as exc:
-                if not self.running:
+                if not self.running or not is_outage(exc):
                     raise
-                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 logger.warning(
-                    "Database unavailable (%s); retrying in %.0f s.", first_line, RETRY_SECONDS
+                    "Database unavailable (%s); retrying in %.0f s.", reason(exc), RETRY_SECONDS
                 )
                 connections.close_all()
                 time.sleep(RETRY_SECONDS)
