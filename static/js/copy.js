@@ -1,4 +1,13 @@
-// Copy buttons (feed and wall-screen addresses): copy the address from the input the button names.
+// Copy buttons (feed, token and wall-screen addresses, review Markdown): copy the value of the
+// input the button names. The buttons are rendered disabled (core/copy_button.html) and enabled
+// here, so a click that comes before this script has run cannot silently do nothing.
+const enableCopyButtons = (root) => {
+  root.querySelectorAll("button[data-copy]").forEach((button) => { button.disabled = false; });
+};
+
+enableCopyButtons(document);
+document.addEventListener("htmx:load", (event) => enableCopyButtons(event.target));
+
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-copy]");
   if (!button) return;
