@@ -27,6 +27,8 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 NAME_MAX_LENGTH = 100
 # A sentence or two: why a topic matters, a reason for a move, a note on a check.
 SHORT_TEXT_MAX_LENGTH = 2_000
+# A short label a person picks out of a list: which screen, which pipeline, which series.
+LABEL_MAX_LENGTH = 60
 # A few paragraphs: a vision's problem, descriptions, review notes and evidence.
 LONG_TEXT_MAX_LENGTH = 10_000
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import Q
 
-from core.limits import SHORT_TEXT_MAX_LENGTH
+from core.limits import LABEL_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from milestones.models import Milestone, MilestoneStatus
 from teams.models import Membership, Role, Team, display_name
 
+from . import selectors
 from .models import (
     OUTCOME_MAX_LENGTH,
     PLAYLIST_SECONDS_DEFAULT,
@@ -77,12 +77,16 @@ class SwapForm(forms.Form):
     replace = forms.IntegerField()
 
 
+# The answer to an empty or too long name for a wall or playlist screen.
+SCREEN_NAME_REFUSED = f"Give the screen a name of up to {LABEL_MAX_LENGTH} characters."
+
+
 class KioskTokenForm(forms.Form):
-    label = forms.CharField(max_length=60, initial="Team room")
+    label = forms.CharField(max_length=LABEL_MAX_LENGTH, initial="Team room")
 
 
 class WallPlaylistForm(forms.Form):
-    name = forms.CharField(max_length=60, initial="Kitchen")
+    name = forms.CharField(max_length=LABEL_MAX_LENGTH, initial="Kitchen")
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -93,15 +97,11 @@ class WallPlaylistForm(forms.Form):
         max_value=PLAYLIST_SECONDS_MAX,
         initial=PLAYLIST_SECONDS_DEFAULT,
         label="Seconds per team",
-        help_text="How long each team's wall stays up (10-600).",
+        help_text=WallPlaylist._meta.get_field("seconds_per_team").help_text,
     )
 
     def __init__(self, *args, playlist: WallPlaylist | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        # Opted-in teams, and those already on the playlist (shown while they are opted out).
-        choices = Q(wall_screen__in_playlists=True)
-        if playlist is not None:
-            choices |= Q(wall_playlists=playlist)
         teams_field = self.fields["teams"]
         assert isinstance(teams_field, forms.ModelMultipleChoiceField)
-        teams_field.queryset = Team.objects.filter(choices).distinct().order_by("name", "pk")
+        teams_field.queryset = selectors.playlist_team_choices(playlist)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.fields import ShownCharField, ShownTextField, length_limit
 from core.history import AppendOnlyModel
-from core.limits import SHORT_TEXT_MAX_LENGTH
+from core.limits import LABEL_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from core.tokens import HashedToken
 from teams.models import FOCUS_CAP_MAX, Team, display_name
 
@@ -24,6 +24,12 @@ class FocusStatus(models.TextChoices):
     PARKED = "parked", "Parked"
     DONE = "done", "Done"
     DROPPED = "dropped", "Dropped"
+
+
+# On the board or waiting for a place on it.
+OPEN = (FocusStatus.ACTIVE, FocusStatus.PARKED)
+# Finished or dropped: off the board for good (until brought back), with an outcome to note.
+CLOSED = (FocusStatus.DONE, FocusStatus.DROPPED)
 
 
 class FocusItem(models.Model):
@@ -118,10 +124,6 @@ class FocusItem(models.Model):
     def is_active(self) -> bool:
         return self.status == FocusStatus.ACTIVE
 
-    @property
-    def is_closed(self) -> bool:
-        return self.status in (FocusStatus.DONE, FocusStatus.DROPPED)
-
     def days_on_board(self, today: Any) -> int | None:
         """Day N of the current stretch: calendar days (in the team's time zone) since it last
         became active, the day it went up being day 1; None when it is not active. Parking
@@ -157,6 +159,8 @@ TRANSITIONS = (
     FocusEventKind.UNDONE,
     FocusEventKind.BROUGHT_BACK,
 )
+# The events that close an item (to CLOSED); the latest one can be undone.
+CLOSINGS = (FocusEventKind.FINISHED, FocusEventKind.DROPPED)
 
 
 class FocusEvent(AppendOnlyModel):
@@ -192,7 +196,9 @@ class KioskToken(HashedToken):
     grants that and nothing else."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kiosk_tokens")
-    label = ShownCharField(max_length=60, help_text="Where the screen is, e.g. 'Team room'.")
+    label = ShownCharField(
+        max_length=LABEL_MAX_LENGTH, help_text="Where the screen is, e.g. 'Team room'."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -225,7 +231,9 @@ class WallPlaylist(models.Model):
     """A room's screen that rotates between several teams' walls. It only ever shows the teams
     whose leads opted in (WallScreen.in_playlists), checked at every turn."""
 
-    name = ShownCharField(max_length=60, help_text="Where the screen is, e.g. 'Kitchen'.")
+    name = ShownCharField(
+        max_length=LABEL_MAX_LENGTH, help_text="Where the screen is, e.g. 'Kitchen'."
+    )
     teams = models.ManyToManyField(Team, related_name="wall_playlists")
     seconds_per_team = models.PositiveSmallIntegerField(
         default=PLAYLIST_SECONDS_DEFAULT,
@@ -233,7 +241,8 @@ class WallPlaylist(models.Model):
             MinValueValidator(PLAYLIST_SECONDS_MIN),
             MaxValueValidator(PLAYLIST_SECONDS_MAX),
         ],
-        help_text="How long each team's wall stays up (10-600 seconds).",
+        help_text=f"How long each team's wall stays up "
+        f"({PLAYLIST_SECONDS_MIN}-{PLAYLIST_SECONDS_MAX} seconds).",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -259,7 +268,9 @@ class WallPlaylistToken(HashedToken):
     wall-screen token: hashed, shown once, revocable)."""
 
     playlist = models.ForeignKey(WallPlaylist, on_delete=models.CASCADE, related_name="tokens")
-    label = ShownCharField(max_length=60, help_text="Which screen, e.g. 'Kitchen TV'.")
+    label = ShownCharField(
+        max_length=LABEL_MAX_LENGTH, help_text="Which screen, e.g. 'Kitchen TV'."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from teams.models import Role, Team
 
 from .models import (
+    CLOSED,
     FocusEvent,
     FocusEventKind,
     FocusItem,
@@ -52,7 +53,7 @@ DONE_LIST_LENGTH = 30
 def done_items(team: Team, *, limit: int | None = DONE_LIST_LENGTH) -> list[FocusItem]:
     """Finished and dropped topics, newest first, in one query."""
     items = (
-        FocusItem.objects.filter(team=team, status__in=(FocusStatus.DONE, FocusStatus.DROPPED))
+        FocusItem.objects.filter(team=team, status__in=CLOSED)
         .select_related("owner")
         .order_by("-closed_at", "-pk")
     )
@@ -236,9 +237,7 @@ def playlists_managed_by(user: Any) -> QuerySet[WallPlaylist]:
     """Playlists a person may change: those with a team they lead (staff: all of them)."""
     playlists = WallPlaylist.objects.all()
     if not user.is_staff:
-        playlists = playlists.filter(
-            teams__memberships__user=user, teams__memberships__role=Role.LEAD
-        ).distinct()
+        playlists = playlists.filter(teams__in=leads_playlists(user)).distinct()
     return playlists.prefetch_related("teams").order_by("name", "pk")
 
 
@@ -250,10 +249,28 @@ def playlist_token_lookup(secret: str) -> WallPlaylistToken | None:
     return token
 
 
+# A team whose leads let playlists show its wall (WallScreen.in_playlists).
+OPTED_IN = Q(wall_screen__in_playlists=True)
+
+
+def leads_playlists(user: Any) -> QuerySet[Team]:
+    """The teams whose playlists a person may manage: those they lead (staff: every team)."""
+    if user.is_staff:
+        return Team.objects.all()
+    return Team.objects.filter(memberships__user=user, memberships__role=Role.LEAD)
+
+
+def opted_in(team: Team) -> bool:
+    return Team.objects.filter(OPTED_IN, pk=team.pk).exists()
+
+
 def playlist_rotation(playlist: WallPlaylist) -> list[Team]:
     """The teams the playlist's screen shows, in turn: only those opted in right now."""
-    return list(playlist.teams.filter(wall_screen__in_playlists=True).order_by("name", "pk"))
+    return list(playlist.teams.filter(OPTED_IN).order_by("name", "pk"))
 
 
-def opted_in_teams() -> QuerySet[Team]:
-    return Team.objects.filter(wall_screen__in_playlists=True).order_by("name", "pk")
+def playlist_team_choices(playlist: WallPlaylist | None) -> QuerySet[Team]:
+    """The teams a playlist may be given: the opted-in ones, and those already on it (kept,
+    though its screen skips them while they are opted out)."""
+    choices = OPTED_IN if playlist is None else OPTED_IN | Q(wall_playlists=playlist)
+    return Team.objects.filter(choices).distinct().order_by("name", "pk")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,10 +15,14 @@ from core.rules import RuleCode, RuleViolation
 from core.text import strip_bidi
 from core.wall import notify_wall_changed
 from milestones.models import Milestone
-from teams.models import FOCUS_CAP_MAX, Membership, Role, Team
+from teams.models import FOCUS_CAP_MAX, Membership, Role, Team, display_name
 from teams.services import lock_team
 
+from . import selectors
 from .models import (
+    CLOSED,
+    CLOSINGS,
+    OPEN,
     OUTCOME_MAX_LENGTH,
     TRANSITIONS,
     FocusEvent,
@@ -30,8 +34,6 @@ from .models import (
     WallPlaylistToken,
     WallScreen,
 )
-
-OPEN = (FocusStatus.ACTIVE, FocusStatus.PARKED)
 
 
 def _cap_reached(team: Team, active: int) -> RuleViolation:
@@ -103,7 +105,7 @@ def _check_owner(team: Team, owner: User | None) -> None:
     ).exists()
     if not is_maker:
         raise ValidationError(
-            {"owner": [f"{owner.username} is not a member of {team.name} who can own work."]}
+            {"owner": [f"{display_name(owner)} is not a member of {team.name} who can own work."]}
         )
 
 
@@ -188,7 +190,7 @@ def focus_item_activate(*, item: FocusItem, actor: User | None) -> FocusItem:
 def _take_off_board(item: FocusItem, status: FocusStatus) -> None:
     item.status = status
     item.slot = None
-    if status in (FocusStatus.DONE, FocusStatus.DROPPED):
+    if status in CLOSED:
         item.closed_at = timezone.now()
 
 
@@ -274,7 +276,7 @@ def focus_item_note_outcome(*, item: FocusItem, actor: User | None, outcome: str
     keeps the latest note; the event log keeps every one."""
     outcome = _clean_outcome(outcome)
     team, item = _locked_item(item)
-    _require(item, (FocusStatus.DONE, FocusStatus.DROPPED), "given an outcome")
+    _require(item, CLOSED, "given an outcome")
     if outcome == item.outcome:
         return item
     item.outcome = outcome
@@ -302,8 +304,7 @@ def focus_item_undo(
     latest = list(
         FocusEvent.objects.filter(item=item, kind__in=TRANSITIONS).order_by("-at", "-pk")[:2]
     )
-    undoable = (FocusEventKind.FINISHED, FocusEventKind.DROPPED)
-    if not latest or latest[0].kind not in undoable:
+    if not latest or latest[0].kind not in CLOSINGS:
         raise _outdated(item, f"“{item.title}” was not just finished or dropped: nothing to undo.")
     if event is not None and latest[0].pk != event.pk:
         raise _outdated(
@@ -485,23 +486,26 @@ def wall_playlists_opt(*, team: Team, opted_in: bool) -> WallScreen:
 
 
 def _leads_any(actor: User, teams: list[Team]) -> bool:
-    return (
-        actor.is_staff
-        or Membership.objects.filter(user=actor, role=Role.LEAD, team__in=teams).exists()
-    )
+    return selectors.leads_playlists(actor).filter(pk__in=[t.pk for t in teams]).exists()
 
 
-def _playlist_teams(teams: list[Team], *, already: set[int]) -> list[Team]:
-    """Only teams whose leads opted in may be put on a playlist (those already on it stay,
-    though the screen skips them while they are opted out)."""
+def _check_manages(actor: User, playlist: WallPlaylist) -> None:
+    """A playlist spans teams, so no team role covers it: only the people
+    `selectors.playlists_managed_by` names change it or its screens."""
+    if not selectors.playlists_managed_by(actor).filter(pk=playlist.pk).exists():
+        raise PermissionDenied("Only a lead of one of the playlist's teams can change it.")
+
+
+def _playlist_teams(teams: list[Team], *, playlist: WallPlaylist | None) -> list[Team]:
+    """Only the teams `selectors.playlist_team_choices` offers may be put on a playlist."""
     if not teams:
         raise ValidationError("Choose at least one team for the playlist.", code="required")
-    opted = set(
-        WallScreen.objects.filter(team__in=teams, in_playlists=True).values_list(
-            "team_id", flat=True
-        )
+    allowed = set(
+        selectors.playlist_team_choices(playlist)
+        .filter(pk__in=[t.pk for t in teams])
+        .values_list("pk", flat=True)
     )
-    refused = sorted(t.name for t in teams if t.pk not in opted and t.pk not in already)
+    refused = sorted(t.name for t in teams if t.pk not in allowed)
     if refused:
         raise ValidationError(
             f"{', '.join(refused)} did not let playlists show their wall; a lead of the team "
@@ -517,7 +521,7 @@ def wall_playlist_create(
 ) -> WallPlaylist:
     """A playlist is made by someone who leads at least one of its teams (or staff), from
     teams whose leads opted in."""
-    teams = _playlist_teams(list(teams), already=set())
+    teams = _playlist_teams(list(teams), playlist=None)
     if not _leads_any(actor, teams):
         raise ValidationError(
             "You can make a playlist only with at least one team you lead.", code="not_lead"
@@ -534,8 +538,8 @@ def wall_playlist_update(
     *, playlist: WallPlaylist, actor: User, name: str, teams: list[Team], seconds_per_team: int
 ) -> WallPlaylist:
     """Same rules as creating one: opted-in teams, and the editor still leads one of them."""
-    already = set(playlist.teams.values_list("pk", flat=True))
-    teams = _playlist_teams(list(teams), already=already)
+    _check_manages(actor, playlist)
+    teams = _playlist_teams(list(teams), playlist=playlist)
     if not _leads_any(actor, teams):
         raise ValidationError("Keep at least one team you lead on the playlist.", code="not_lead")
     playlist.name = name.strip()
@@ -551,10 +555,12 @@ def wall_playlist_token_create(
     *, playlist: WallPlaylist, actor: User, label: str
 ) -> tuple[WallPlaylistToken, str]:
     """A screen address for the playlist; returns it and the secret, shown only once."""
+    _check_manages(actor, playlist)
     return WallPlaylistToken.issue(playlist=playlist, label=label.strip(), created_by=actor)
 
 
 @transaction.atomic
-def wall_playlist_token_revoke(*, token: WallPlaylistToken) -> WallPlaylistToken:
+def wall_playlist_token_revoke(*, token: WallPlaylistToken, actor: User) -> WallPlaylistToken:
+    _check_manages(actor, token.playlist)
     token.revoke()
     return token

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -33,6 +33,7 @@ from teams.permissions import AuthedRequest, TeamAccess, team_access
 
 from . import selectors, services
 from .forms import (
+    SCREEN_NAME_REFUSED,
     FocusItemForm,
     KioskTokenForm,
     OutcomeForm,
@@ -42,9 +43,9 @@ from .forms import (
 )
 from .history_chart import history_chart
 from .models import (
+    CLOSINGS,
     OUTCOME_MAX_LENGTH,
     FocusEvent,
-    FocusEventKind,
     FocusItem,
     FocusStatus,
     KioskToken,
@@ -144,9 +145,7 @@ def _undo_offer(access: TeamAccess, item: FocusItem, verb: str) -> UndoOffer:
     """The toast after a finish or drop: Undo names the exact event, so an undo that comes
     after someone else changed the item is refused rather than undoing their change."""
     event = (
-        FocusEvent.objects.filter(
-            item=item, kind__in=(FocusEventKind.FINISHED, FocusEventKind.DROPPED)
-        )
+        FocusEvent.objects.filter(item=item, kind__in=CLOSINGS)
         .order_by("-at", "-pk")
         .values_list("pk", flat=True)
         .first()
@@ -358,7 +357,7 @@ POLL_URL_SLOT = "__wall-poll-url__"
 FRAGMENT_SECONDS = 120
 
 
-def _wall_context(team: Team, *, poll_url: str, since: float = 0) -> dict[str, Any]:
+def _wall_context(team: Team, *, poll_url: str) -> dict[str, Any]:
     now = selectors.team_now(team)
     # Beside the focus cards, the wall shows what other apps registered (the maker line, the
     # target, the next milestones, alarms): drawn here without importing them.
@@ -368,7 +367,6 @@ def _wall_context(team: Team, *, poll_url: str, since: float = 0) -> dict[str, A
         "board": selectors.board(team, with_parked=False),
         "now": now,
         "poll_url": poll_url,
-        "since": int(since),
         "poll_seconds": settings.FOCUSBOARD_WALL_POLL_SECONDS,
         "alert_panels": panels[Region.ALERT],
         "side_panels": panels[Region.SIDE],
@@ -472,8 +470,12 @@ def _disconnected(request: HttpRequest, *, playlist: bool = False) -> HttpRespon
     return _screen_headers(response)
 
 
-def _kiosk(secret: str) -> KioskToken | None:
-    token = selectors.kiosk_token_lookup(secret)
+ScreenToken = TypeVar("ScreenToken", KioskToken, WallPlaylistToken)
+
+
+def _screen(token: ScreenToken | None) -> ScreenToken | None:
+    """A wall or playlist screen's live token, marked as seen (its last use is what leads see
+    next to it); None for an unknown or revoked one, which the screen shows as disconnected."""
     if token is not None:
         token.mark_used()
     return token
@@ -482,7 +484,7 @@ def _kiosk(secret: str) -> KioskToken | None:
 @never_cache
 @require_GET
 def kiosk_wall(request: HttpRequest, secret: str) -> HttpResponse:
-    token = _kiosk(secret)
+    token = _screen(selectors.kiosk_token_lookup(secret))
     if token is None:
         return _disconnected(request)
     url = reverse("focusboard:kiosk-wall-partial", args=[secret])
@@ -493,7 +495,7 @@ def kiosk_wall(request: HttpRequest, secret: str) -> HttpResponse:
 @never_cache
 @require_GET
 def kiosk_wall_partial(request: HttpRequest, secret: str) -> HttpResponse:
-    token = _kiosk(secret)
+    token = _screen(selectors.kiosk_token_lookup(secret))
     if token is None:
         return _disconnected(request)
     url = reverse("focusboard:kiosk-wall-partial", args=[secret])
@@ -511,9 +513,9 @@ def settings_section(request: HttpRequest, access: TeamAccess) -> Any:
         "focusboard/settings_wall.html",
         {
             "tokens": tokens,
-            "form": KioskTokenForm(),
+            "form": KioskTokenForm(auto_id="id_kiosk_%s"),
             "team": access.team,
-            "in_playlists": WallScreen.objects.filter(team=access.team, in_playlists=True).exists(),
+            "in_playlists": selectors.opted_in(access.team),
         },
     )
 
@@ -524,7 +526,7 @@ def kiosk_create(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     form = KioskTokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the screen a name of up to 60 characters.")
+        messages.error(request, SCREEN_NAME_REFUSED)
         return redirect("teams:settings", team_slug=team_slug)
     token, secret = services.kiosk_token_create(
         team=access.team, actor=request.user, label=form.cleaned_data["label"]
@@ -658,7 +660,7 @@ def wall_playlist(request: AuthedRequest, pk: int) -> HttpResponse:
         "rotation": selectors.playlist_rotation(playlist),
         "teams": list(playlist.teams.all()),
         "tokens": playlist.tokens.select_related("created_by"),
-        "token_form": KioskTokenForm(),
+        "token_form": KioskTokenForm(auto_id="id_playlist_screen_%s", initial={"label": "Kitchen"}),
     }
     return render(
         request, "focusboard/playlist.html", context, status=refused.status if refused else 200
@@ -671,7 +673,7 @@ def playlist_token_create(request: AuthedRequest, pk: int) -> HttpResponse:
     playlist = _managed_playlist(request, pk)
     form = KioskTokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the screen a name of up to 60 characters.")
+        messages.error(request, SCREEN_NAME_REFUSED)
         return redirect("focusboard:playlist", pk=pk)
     token, secret = services.wall_playlist_token_create(
         playlist=playlist, actor=request.user, label=form.cleaned_data["label"]
@@ -701,7 +703,7 @@ def playlist_token_revoke(request: AuthedRequest, pk: int, token_pk: int) -> Htt
         back=reverse("focusboard:playlist", args=[pk]),
     ):
         return asked
-    services.wall_playlist_token_revoke(token=token)
+    services.wall_playlist_token_revoke(token=token, actor=request.user)
     messages.success(request, f"The screen “{token.label}” can no longer show the playlist.")
     return redirect("focusboard:playlist", pk=pk)
 
@@ -728,17 +730,10 @@ def _playlist_turn_context(
     }
 
 
-def _playlist_token(secret: str) -> WallPlaylistToken | None:
-    token = selectors.playlist_token_lookup(secret)
-    if token is not None:
-        token.mark_used()
-    return token
-
-
 @never_cache
 @require_GET
 def playlist_screen(request: HttpRequest, secret: str) -> HttpResponse:
-    token = _playlist_token(secret)
+    token = _screen(selectors.playlist_token_lookup(secret))
     if token is None:
         return _disconnected(request, playlist=True)
     context = _playlist_turn_context(token.playlist, secret, after=None, since=time.time())
@@ -748,7 +743,7 @@ def playlist_screen(request: HttpRequest, secret: str) -> HttpResponse:
 @never_cache
 @require_GET
 def playlist_screen_turn(request: HttpRequest, secret: str) -> HttpResponse:
-    token = _playlist_token(secret)
+    token = _screen(selectors.playlist_token_lookup(secret))
     if token is None:
         return _disconnected(request, playlist=True)
     try:

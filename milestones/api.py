@@ -69,6 +69,9 @@ class CriterionValueSerializer(serializers.ModelSerializer):
         fields = ["at", "old_value", "new_value", "by"]
 
     def get_by(self, value: CriterionValue) -> str:
+        # The API names people by username (what clients send); pages show their names.
+        if value.token_id is None and value.author is not None:
+            return value.author.username
         return value.source
 
 

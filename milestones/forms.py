@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from core.limits import LABEL_MAX_LENGTH
 from core.times import validate_planning_years
-from teams.models import Membership, Team
+from teams.models import Membership, Team, display_name
 
 from .models import TITLE_MAX_LENGTH, Comparator, DoneCriterion, Outcome, Precision
 from .templatetags.measures import measure
@@ -56,7 +57,7 @@ class CriterionValueForm(forms.Form):
 
 
 class CriteriaTokenForm(forms.Form):
-    label = forms.CharField(max_length=60, initial="nightly eval", label="Pipeline")
+    label = forms.CharField(max_length=LABEL_MAX_LENGTH, initial="nightly eval", label="Pipeline")
 
 
 class TargetForm(forms.Form):
@@ -70,7 +71,7 @@ class TargetForm(forms.Form):
 
 class PeopleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 YES_NO = [("yes", "Yes, still the right problem"), ("no", "No, it is not")]

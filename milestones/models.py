@@ -17,10 +17,10 @@ from django.db.models import F, Q, QuerySet
 
 from core.fields import ShownCharField, ShownTextField, length_limit
 from core.history import AppendOnlyModel
-from core.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+from core.limits import LABEL_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from core.times import validate_planning_years
 from core.tokens import HashedToken
-from teams.models import Team
+from teams.models import Team, display_name
 
 from . import periods as period_math
 from .softdates import soft_date
@@ -216,7 +216,7 @@ class CriterionValue(AppendOnlyModel):
     def source(self) -> str:
         if self.token_id is not None and self.token is not None:
             return f"pipeline “{self.token.label}”"
-        return self.author.username if self.author else "someone"
+        return display_name(self.author) if self.author else "someone"
 
 
 class Target(models.Model):
@@ -333,7 +333,9 @@ class CriteriaToken(HashedToken):
     of done tracks reality without anyone typing numbers. It grants that and nothing else."""
 
     vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="criteria_tokens")
-    label = ShownCharField(max_length=60, help_text="Which pipeline, e.g. 'nightly eval'.")
+    label = ShownCharField(
+        max_length=LABEL_MAX_LENGTH, help_text="Which pipeline, e.g. 'nightly eval'."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
 
 from core.rules import RuleCode, RuleViolation
-from teams.models import Profile, Team
+from teams.models import Profile, Team, display_name
 
 from . import engine
 from .models import MakerPolicy
@@ -127,6 +127,7 @@ def engine_person(
     hours = person_hours(user, policy)
     return engine.Person(
         username=user.username,
+        name=display_name(user),
         timezone=person_timezone(user, team),
         busy=busy,
         meetings=meetings,

@@ -673,6 +673,7 @@ class ReportTotalsSerializer(serializers.Serializer):
 
 class PersonReportSerializer(serializers.Serializer):
     username = serializers.CharField()
+    name = serializers.CharField(help_text="The name people see: their full name, or username.")
     timezone = serializers.CharField(source="week.timezone")
     focus_hours = HoursField(source="week.focus_minutes")
     meetings = serializers.IntegerField(source="week.meetings")

@@ -3,11 +3,17 @@ what can be wrong with a list of attendees (proposals and bookings alike)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 
-from teams.models import Membership, Team
+from teams.models import Membership, Team, display_name
+
+
+def attendee_choices(memberships: Iterable[Membership]) -> list[tuple[str, str]]:
+    """(username, the name people see) for each member: forms send usernames, people read
+    names."""
+    return [(m.user.username, display_name(m.user)) for m in memberships]
 
 
 def resolve_attendees(

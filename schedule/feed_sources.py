@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.feeds import FeedEvent, FeedQuery, FeedScope, FeedStamp
-from teams.models import Membership, Profile, Team
+from teams.models import Membership, Profile, Team, display_name
 
 from . import engine
 from .adapters import engine_person, engine_policy, person_hours, person_timezone
@@ -136,7 +136,7 @@ def meeting_url(meeting: Meeting, base_url: str) -> str:
 
 
 def _person(user: User) -> tuple[str, str]:
-    return (user.get_full_name() or user.username, user.email)
+    return (display_name(user), user.email)
 
 
 def meeting_description(meeting: Meeting, reasons: str, url: str) -> str:
@@ -146,7 +146,7 @@ def meeting_description(meeting: Meeting, reasons: str, url: str) -> str:
     if meeting.forced_into_maker_time:
         lines.append("Booked inside protected maker time on purpose.")
     if meeting.organizer is not None:
-        lines.append(f"Organised by {meeting.organizer.username} in {meeting.team.name}.")
+        lines.append(f"Organised by {display_name(meeting.organizer)} in {meeting.team.name}.")
     if url:
         lines.append(f"In Focusboard: {url}")
     return "\n".join(lines)

@@ -42,11 +42,12 @@ class ProposeForm(forms.Form):
         required=False, label="Allow maker time (the meeting will be flagged)"
     )
 
-    def __init__(self, *args: Any, usernames: Sequence[str], today: date, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: Sequence[tuple[str, str]], today: date, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(u, u) for u in usernames]
         for name in ("attendees", "optional_attendees"):
-            cast(forms.ChoiceField, self.fields[name]).choices = choices
+            cast(forms.ChoiceField, self.fields[name]).choices = people
         self.fields["earliest"].initial = today
         self.fields["latest"].initial = today + timedelta(days=7)
 
@@ -90,11 +91,10 @@ class BookForm(_PlannedTimes):
     optional_attendees = forms.MultipleChoiceField(required=False)
     override_maker_time = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, usernames: Sequence[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(u, u) for u in usernames]
         for name in ("attendees", "optional_attendees"):
-            cast(forms.ChoiceField, self.fields[name]).choices = choices
+            cast(forms.ChoiceField, self.fields[name]).choices = people
 
 
 class MoveForm(_PlannedTimes):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from core.feeds import FeedEvent
-from teams.models import Profile, Team
+from teams.models import Profile, Team, display_name
 
 from . import engine
 from .adapters import person_timezone
@@ -146,7 +146,8 @@ def _event_for(send: InvitationSend, event: FeedEvent) -> FeedEvent:
     if event.organizer is None:
         # iTIP needs an ORGANIZER; an organizer without an address (or gone) is spoken for
         # by the address the invitations come from.
-        name = send.meeting.organizer.username if send.meeting.organizer else "Focusboard"
+        organizer = send.meeting.organizer
+        name = display_name(organizer) if organizer else "Focusboard"
         event = dataclasses.replace(
             event, organizer=(name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
         )
@@ -167,7 +168,7 @@ def invitation_message(send: InvitationSend, event: FeedEvent) -> EmailMultiAlte
     zone_name = person_timezone(send.recipient, meeting.team)
     end = meeting.end.astimezone(zone_of(zone_name))
     when = f"{_words(meeting.start, zone_name)}-{end:%H:%M} ({engine.city_name(zone_name)} time)"
-    organizer = meeting.organizer.username if meeting.organizer else "Someone"
+    organizer = display_name(meeting.organizer) if meeting.organizer else "Someone"
     if method is Method.CANCEL:
         subject = f"Cancelled: {meeting.title} ({when})"
         opening = f"“{meeting.title}” is cancelled for you."
@@ -181,7 +182,7 @@ def invitation_message(send: InvitationSend, event: FeedEvent) -> EmailMultiAlte
         subject = f"Invitation: {meeting.title} ({when})"
         opening = f"{organizer} invited you to “{meeting.title}” in {meeting.team.name}."
     people = ", ".join(
-        f"{a.user.username} ({'required' if a.required else 'optional'})"
+        f"{display_name(a.user)} ({'required' if a.required else 'optional'})"
         for a in meeting.attendance.all()
     )
     lines = [opening, "", f"When: {when}", f"Who: {people}" if people else ""]

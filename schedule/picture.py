@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from teams.models import Membership, display_name
+from teams.models import Membership
 
 from . import engine
 from .adapters import person_hours, person_timezone, windows_on
@@ -298,6 +298,7 @@ def _row(
     user = membership.user
     username = user.username
     person = calendar.people[username]
+    who = person.name  # what the sentences call them (adapters.engine_person)
     zone = ZoneInfo(person.timezone)
     hours = person_hours(membership.user, calendar.policy)
     policy = calendar.policy
@@ -313,7 +314,7 @@ def _row(
             engine.wall_time(day, hours.lunch_end, zone),
         )
         city = engine.city_name(person.timezone)
-        out.add("wk-work", ws, we, col, f"{username} works {_hm(ws)}-{_hm(we)} {city} time")
+        out.add("wk-work", ws, we, col, f"{who} works {_hm(ws)}-{_hm(we)} {city} time")
         for window in windows_on(day, zone, hours, policy):
             a, b = window.start, window.end
             out.add(
@@ -321,10 +322,10 @@ def _row(
                 a,
                 b,
                 col,
-                f"Meeting window, {engine.WINDOW_LABEL[window.kind]} for {username}: "
+                f"Meeting window, {engine.WINDOW_LABEL[window.kind]} for {who}: "
                 f"{_hm(a)}-{_hm(b)} {city} time ({words(a, b)})",
             )
-        out.add("wk-lunch", ls, le, col, f"{username}'s lunch {_hm(ls)}-{_hm(le)} {city} time")
+        out.add("wk-lunch", ls, le, col, f"{who}'s lunch {_hm(ls)}-{_hm(le)} {city} time")
         for a, b in engine.focus_blocks(person, day, calendar.rules):
             minutes = int((b - a).total_seconds() // 60)
             length = f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")
@@ -333,7 +334,7 @@ def _row(
                 a,
                 b,
                 col,
-                f"Maker block: {length} of focus for {username} ({words(a, b)})",
+                f"Maker block: {length} of focus for {who} ({words(a, b)})",
                 top=ROW - 10,
                 height=5,
             )
@@ -346,7 +347,7 @@ def _row(
             # Event titles are the owner's business; colleagues see "Busy".
             own = username == viewer_username and interval.summary
             what = interval.summary if own else "Busy"
-            tip = f"{what} ({words(interval.start, interval.end)}, from {username}'s calendar)"
+            tip = f"{what} ({words(interval.start, interval.end)}, from {who}'s calendar)"
             out.add("wk-busy", a, b, col, tip, top=11, height=ROW - 24)
         for start, end in calendar.other_meetings.get(username, []):
             a, b = max(start, ws), min(end, we)
@@ -376,9 +377,8 @@ def _row(
                 label=meeting.title,
                 meeting_id=meeting.pk,
             )
-    name = display_name(user)
     room = 18 if canvas.x0 >= LABEL_WIDTH else 9  # the phone's narrow name column
-    label = name if len(name) <= room else (username if len(username) <= room else username[:room])
+    label = who if len(who) <= room else (username if len(username) <= room else username[:room])
     labels = [RowLabel(canvas.row_y(col, index)) for col in range(len(days))]
     return Row(username, label, _place(person.timezone, days[0]), labels, out.shapes)
 
@@ -393,6 +393,6 @@ def meeting_tooltip(
         f"{meeting.title} · {start:%a} {_hm(start)}-{_hm(end)} your time{flag} · "
         + local_times_line(
             meeting.start,
-            ((r.user.username, tzs[r.user.username]) for r in rows if r.user.username in tzs),
+            ((r.user, tzs[r.user.username]) for r in rows if r.user.username in tzs),
         )
     )

@@ -229,6 +229,10 @@ class PersonReport:
     delta_focus_minutes: int | None
 
     @property
+    def name(self) -> str:
+        return self.week.name
+
+    @property
     def delta_hours(self) -> float | None:
         return None if self.delta_focus_minutes is None else self.delta_focus_minutes / 60
 
@@ -369,11 +373,12 @@ class MeetingLine:
     newly_busy: tuple[str, ...] = ()
 
 
-def local_times_line(start: datetime, people: Iterable[tuple[str, str]]) -> str:
-    """'lena 14:00 Paris · tom 08:00 New York': a start for each (username, zone)."""
+def local_times_line(start: datetime, people: Iterable[tuple[User, str]]) -> str:
+    """'Lena Petrova 14:00 Paris · Tom 08:00 New York': a start for each (person, zone)."""
     return " · ".join(
-        f"{username} {start.astimezone(ZoneInfo(tz_name)):%H:%M} {engine.city_name(tz_name)}"
-        for username, tz_name in people
+        f"{display_name(user)} {start.astimezone(ZoneInfo(tz_name)):%H:%M} "
+        f"{engine.city_name(tz_name)}"
+        for user, tz_name in people
     )
 
 
@@ -386,10 +391,7 @@ def meeting_lines(team: Team, *, start: datetime, end: datetime) -> list[Meeting
             meeting,
             local_times_line(
                 meeting.start,
-                (
-                    (r.user.username, person_timezone(r.user, team))
-                    for r in meeting.attendance.all()
-                ),
+                ((r.user, person_timezone(r.user, team)) for r in meeting.attendance.all()),
             ),
             tuple(busy_then_sentence(u) for u in flagged.get(meeting.pk, ())),
         )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.fetch import FetchError, FetchTooLarge, fetch
 from core.rules import RuleCode, RuleViolation
-from teams.models import Membership, Team
+from teams.models import Membership, Team, display_name
 from teams.services import lock_team
 
 from . import engine
@@ -158,6 +158,7 @@ def _conflicts(
         found.append(
             {
                 "username": member.user.username,
+                "name": display_name(member.user),
                 "what": what,
                 "start": meeting.start,
                 "end": meeting.end,
@@ -169,6 +170,7 @@ def _conflicts(
         found.append(
             {
                 "username": member.user.username,
+                "name": display_name(member.user),
                 "what": "busy in their calendar",
                 "start": interval.start,
                 "end": interval.end,
@@ -182,9 +184,9 @@ def _conflict_sentence(conflicts: list[dict[str, Any]], tzs: dict[str, str]) -> 
     for c in conflicts[:4]:
         when = _span_words(c["start"], c["end"], tzs[c["username"]])
         if c["what"].startswith("busy"):
-            parts.append(f"{c['username']} is busy in their calendar ({when})")
+            parts.append(f"{c['name']} is busy in their calendar ({when})")
         else:
-            parts.append(f"{c['username']} is in {c['what']} ({when})")
+            parts.append(f"{c['name']} is in {c['what']} ({when})")
     more = f" and {len(conflicts) - 4} more" if len(conflicts) > 4 else ""
     return (
         "That time clashes: " + "; ".join(parts) + more + ". Ask for proposals to find a free slot."
@@ -231,14 +233,15 @@ def _check_slot(
         )
     optional_busy = sorted(
         {
-            c["username"]
+            c["name"]
             for c in _conflicts(team=team, people=optional, start=start, end=end, exclude=exclude)
         }
     )
     if optional_busy:
         warnings.append(f"{', '.join(optional_busy)} (optional) already has something then.")
 
-    protected: dict[str, str] = {}
+    protected: dict[str, str] = {}  # username -> why (the 409's `people`)
+    names = {m.user.username: display_name(m.user) for m in required}
     for member in required:
         kind = engine.window_of(start, end, engine_person(member.user, team, policy), rules)
         if kind is None:
@@ -249,10 +252,11 @@ def _check_slot(
         phrases = []
         for username, why in protected.items():
             where = _span_words(start, end, tzs[username])
+            who = names[username]
             if why == engine.MAKER_TIME:
-                phrases.append(f"{username}'s maker time ({where})")
+                phrases.append(f"{who}'s maker time ({where})")
             else:
-                phrases.append(f"outside {username}'s working hours or over lunch ({where})")
+                phrases.append(f"outside {who}'s working hours or over lunch ({where})")
         raise RuleViolation(
             RuleCode.MAKER_TIME,
             "That time is in "
@@ -264,7 +268,7 @@ def _check_slot(
     if protected:
         warnings.append(
             "Booked inside protected time for "
-            + ", ".join(sorted(protected))
+            + ", ".join(sorted(names[u] for u in protected))
             + "; the meeting is flagged."
         )
     return bool(protected), warnings

@@ -35,6 +35,7 @@ from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 
 from . import adapters, engine, picture, proposals, selectors, services, weeks
+from .attendees import attendee_choices
 from .feeds import feed_urls
 from .forms import (
     BookForm,
@@ -56,7 +57,7 @@ class ProposalView:
 
     proposal: engine.Proposal
     rank: int
-    attendees: list[tuple[str, str, str, str]]  # username, window kind, words, "13:00 Paris"
+    attendees: list[tuple[str, str, str, str]]  # name, window kind, words, "13:00 Paris"
 
     @property
     def start(self) -> datetime:
@@ -140,7 +141,7 @@ def _board_context(
         "suggestions": suggestions,
         "policy": policy,
         "policy_windows": adapters.policy_windows(policy),
-        "usernames": [m.user.username for m in calendar.memberships],
+        "people": attendee_choices(calendar.memberships),
     }
 
 
@@ -166,7 +167,7 @@ def _page_context(
             "viewer_tz": viewer_tz,
             "viewer_city": engine.city_name(viewer_tz),
             "propose_form": propose_form
-            or ProposeForm(usernames=context["usernames"], today=max(today, monday)),
+            or ProposeForm(people=context["people"], today=max(today, monday)),
             "proposals": proposals,
             "planner_error": planner_error,
             "warnings": warnings or [],
@@ -205,12 +206,12 @@ def _local_words(moment: datetime) -> str:
     return f"{moment:%a %H:%M} {engine.city_name(str(moment.tzinfo))}"
 
 
-def _proposal_views(result: engine.ProposalResult) -> list[ProposalView]:
+def _proposal_views(result: engine.ProposalResult, names: dict[str, str]) -> list[ProposalView]:
     views = []
     for rank, proposal in enumerate(result.proposals, start=1):
         attendees = [
             (
-                u,
+                names.get(u, u),
                 kind or "none",
                 engine.WINDOW_LABEL.get(kind or "", "not at work"),
                 _local_words(local),
@@ -242,8 +243,8 @@ def propose(request: AuthedRequest, team_slug: str) -> HttpResponse:
     team = access.team
     today = weeks.team_today(team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
-    usernames = list(selectors.members(team).values_list("user__username", flat=True))
-    form = ProposeForm(request.POST, usernames=usernames, today=today)
+    people = attendee_choices(selectors.members(team))
+    form = ProposeForm(request.POST, people=people, today=today)
     if not form.is_valid():
         return _render_planner(request, access, monday, 400, propose_form=form)
     data = form.cleaned_data
@@ -270,7 +271,7 @@ def propose(request: AuthedRequest, team_slug: str) -> HttpResponse:
         monday,
         200,
         propose_form=form,
-        proposals=_proposal_views(result),
+        proposals=_proposal_views(result, dict(people)),
         warnings=list(result.warnings),
     )
 
@@ -318,8 +319,7 @@ def book(request: AuthedRequest, team_slug: str) -> HttpResponse:
     team = access.team
     today = weeks.team_today(team, timezone.now())
     monday, _ = _week_param(request.POST.get("week"), today)
-    usernames = list(selectors.members(team).values_list("user__username", flat=True))
-    form = BookForm(request.POST, usernames=usernames)
+    form = BookForm(request.POST, people=attendee_choices(selectors.members(team)))
     if not form.is_valid():
         return _refused(request, access, monday, form_refusal(form))
     try:

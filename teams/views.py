@@ -125,12 +125,12 @@ def member_add(request: AuthedRequest, team_slug: str) -> HttpResponse:
     if request.user.is_staff:
         # Staff may know who has an account: they add the person at once.
         try:
-            services.membership_add(team=access.team, username=username, role=role)
+            added = services.membership_add(team=access.team, username=username, role=role)
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            messages.success(request, f"{username} joined {access.team.name}.")
+            messages.success(request, f"{display_name(added.user)} joined {access.team.name}.")
         return redirect("teams:settings", team_slug=team_slug)
     # Everyone else gets the same answer whether or not the username exists: an invitation
     # the person finds on their home page when they sign in.
@@ -281,7 +281,7 @@ def member_change(request: AuthedRequest, team_slug: str, username: str) -> Http
             offer_undo(
                 request,
                 UndoOffer(
-                    message=f"{username} left {access.team.name}.",
+                    message=f"{display_name(membership.user)} left {access.team.name}.",
                     action=reverse("teams:member-restore", args=[team_slug]),
                     fields={
                         "undo": sign_undo(
@@ -291,7 +291,7 @@ def member_change(request: AuthedRequest, team_slug: str, username: str) -> Http
                             role=membership.role,
                         )
                     },
-                    label=f"Undo: remove {username}",
+                    label=f"Undo: remove {display_name(membership.user)}",
                 ),
             )
         else:
@@ -299,10 +299,12 @@ def member_change(request: AuthedRequest, team_slug: str, username: str) -> Http
             if not form.is_valid():
                 messages.error(request, "Pick a role: lead, member or viewer.")
             else:
-                services.membership_change_role(
+                changed = services.membership_change_role(
                     team=access.team, username=username, role=form.cleaned_data["role"]
                 )
-                messages.success(request, f"{username} is now {form.cleaned_data['role']}.")
+                messages.success(
+                    request, f"{display_name(changed.user)} is now {form.cleaned_data['role']}."
+                )
     except RuleViolation as exc:
         messages.error(request, exc.message)
     return redirect("teams:settings", team_slug=team_slug)
@@ -325,7 +327,7 @@ def member_restore(request: AuthedRequest, team_slug: str) -> HttpResponse:
         return _settings_page(request, access, TeamSettingsForm(instance=access.team), status=409)
     messages.success(
         request,
-        f"{membership.user.username} is back in {access.team.name} as "
+        f"{display_name(membership.user)} is back in {access.team.name} as "
         f"{membership.get_role_display().lower()}.",
     )
     return redirect("teams:settings", team_slug=team_slug)

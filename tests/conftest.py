@@ -40,14 +40,25 @@ class TeamPeople:
 
 @pytest.fixture
 def people(db) -> TeamPeople:
+    """A team with a lead, a member and a viewer, and an outsider leading another team. Their
+    names differ from their usernames, so a page that shows a username where people read a
+    name is caught (display names: Lena Petrova, Marco Rossi, Vera, Otto)."""
     team = TeamFactory(slug="ml", name="ML Team")
-    lead = MembershipFactory(team=team, role=Role.LEAD, user__username="lead").user
-    member = MembershipFactory(team=team, role=Role.MEMBER, user__username="member").user
-    viewer = MembershipFactory(team=team, role=Role.VIEWER, user__username="viewer").user
+
+    def person(team: Team, role: str, username: str, first: str, last: str = "") -> AbstractUser:
+        return MembershipFactory(
+            team=team,
+            role=role,
+            user__username=username,
+            user__first_name=first,
+            user__last_name=last,
+        ).user
+
+    lead = person(team, Role.LEAD, "lead", "Lena", "Petrova")
+    member = person(team, Role.MEMBER, "member", "Marco", "Rossi")
+    viewer = person(team, Role.VIEWER, "viewer", "Vera")
     # The outsider leads a team of their own, so "404" cannot come from having no team at all.
-    outsider = MembershipFactory(
-        team=TeamFactory(slug="other", name="Other"), role=Role.LEAD, user__username="outsider"
-    ).user
+    outsider = person(TeamFactory(slug="other", name="Other"), Role.LEAD, "outsider", "Otto")
     return TeamPeople(team, lead, member, viewer, outsider)
 
 

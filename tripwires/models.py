@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.fields import ShownCharField, ShownTextField, length_limit
-from core.limits import LONG_TEXT_MAX_LENGTH
+from core.limits import LABEL_MAX_LENGTH, LONG_TEXT_MAX_LENGTH
 from core.tokens import HashedToken
 from teams.models import Team
 
@@ -55,8 +55,8 @@ class Tripwire(models.Model):
     metric = ShownCharField(max_length=100, help_text="What is measured, e.g. CTR.")
     unit = ShownCharField(max_length=20, blank=True, help_text="e.g. %, ms, €.")
     higher_is_better = models.BooleanField(default=True)
-    production_label = ShownCharField(max_length=60, default="production")
-    baseline_label = ShownCharField(max_length=60, default="baseline")
+    production_label = ShownCharField(max_length=LABEL_MAX_LENGTH, default="production")
+    baseline_label = ShownCharField(max_length=LABEL_MAX_LENGTH, default="baseline")
     reference_gap = models.FloatField(
         null=True,
         blank=True,

@@ -148,6 +148,7 @@ class Calendar:
         frames: Frames | None = None,
     ) -> None:
         self.username = person.username
+        self.name = person.name or person.username  # in sentences
         self.zone_name = person.timezone
         self.zone = zone_of(person.timezone)
         self.city = city_name(person.timezone)
@@ -385,7 +386,7 @@ def windows_reason(pairs: Sequence[tuple[Calendar, str | None]]) -> str:
     """'right after lunch for alice (Paris) and early morning for bob (New York)'."""
     groups: dict[str, list[str]] = {}
     for cal, kind in pairs:
-        groups.setdefault(kind or "outside", []).append(f"{cal.username} ({cal.city})")
+        groups.setdefault(kind or "outside", []).append(f"{cal.name} ({cal.city})")
     order = sorted(
         groups, key=lambda k: (WINDOW_TIER.get(k, OUTSIDE_TIER), WINDOW_POSITION.get(k, 0))
     )
@@ -396,10 +397,10 @@ def windows_reason(pairs: Sequence[tuple[Calendar, str | None]]) -> str:
 def focus_reason(cal: Calendar, a: int, b: int, s: int, e: int) -> str:
     cost = cal.cost_in_segment(a, b, s, e)
     if cost == 0:
-        return f"costs {cal.username} no focus time"
+        return f"costs {cal.name} no focus time"
     left, right = s - a, b - e
     kept = max(left, right)
     if cal.block(kept) and cost <= (e - s) // 60:
         part = "morning" if cal.local(b - 1).hour < 12 else "afternoon"
-        return f"keeps {cal.username}'s {minutes_text(kept // 60)} {part} focus block"
-    return f"breaks {minutes_text(cost)} of {cal.username}'s focus time"
+        return f"keeps {cal.name}'s {minutes_text(kept // 60)} {part} focus block"
+    return f"breaks {minutes_text(cost)} of {cal.name}'s focus time"

@@ -35,6 +35,8 @@ class Person:
     workday_end: time | None = None
     lunch_start: time | None = None
     lunch_end: time | None = None
+    # What the reasons call them (their name); the username when empty.
+    name: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,6 +153,7 @@ class PersonWeek:
     meetings: int
     maker_friendly_meetings: int
     interrupts: int
+    name: str = ""  # the Person's name (the username when it has none)
 
     @property
     def focus_hours(self) -> float:

@@ -212,7 +212,7 @@ def _best_move(
     for cal, old_c, (sa, sb, _d) in zip(everyone, old_costs, segs, strict=True):
         delta = old_c - cal.cost_in_segment(sa, sb, s, e)
         if delta > 0:
-            per_person.append(f"{cal.username} {minutes_text(delta)}")
+            per_person.append(f"{cal.name} {minutes_text(delta)}")
     reasons = [f"gives back {minutes_text(gain)} of focus time ({', '.join(per_person)})"]
     new_kinds = [cal.classify(seg[2], s, e) for cal, seg in zip(req, segs, strict=False)]
     where = windows_reason(list(zip(req, new_kinds, strict=True)))

@@ -70,6 +70,7 @@ def maker_report(
             meetings=sum(x.meetings for x in days),
             maker_friendly_meetings=sum(x.maker_friendly_meetings for x in days),
             interrupts=sum(x.interrupts for x in days),
+            name=cal.name,
         )
     team_days = tuple(
         DayMetrics(

@@ -341,7 +341,7 @@ def _describe(
         local_times[cal.username] = cal.local(s)
 
     reasons = [windows_reason([(cal, k) for cal, k in zip(req_cals, c.kinds, strict=True)])]
-    makers = [cal.username for cal, k in zip(req_cals, c.kinds, strict=True) if k == MAKER_TIME]
+    makers = [cal.name for cal, k in zip(req_cals, c.kinds, strict=True) if k == MAKER_TIME]
     if makers:
         reasons.append(f"interrupts maker time for {join_words(makers)}")
     for cal, (a, b, _day) in zip(req_cals, c.segments, strict=True):
@@ -349,22 +349,20 @@ def _describe(
     for cal, (_u, kind, free, cost) in zip(opt_cals, c.opt, strict=True):
         if free:
             extra = f" (breaks {minutes_text(cost)} of their focus time)" if cost else ""
-            reasons.append(f"{cal.username} (optional) is free{extra}")
+            reasons.append(f"{cal.name} (optional) is free{extra}")
         elif kind is None:
-            reasons.append(f"{cal.username} (optional) is not at work then")
+            reasons.append(f"{cal.name} (optional) is not at work then")
         elif cal.free_segment(cal.day_at(s), s, e) is not None:
-            reasons.append(f"{cal.username} (optional) would lose maker time, so is not counted")
+            reasons.append(f"{cal.name} (optional) would lose maker time, so is not counted")
         else:
-            reasons.append(f"{cal.username} (optional) is busy then")
+            reasons.append(f"{cal.name} (optional) is busy then")
     for cal in req_cals:
         if e in cal.meeting_starts:
-            reasons.append(f"next to {cal.username}'s {cal.local(e):%H:%M} meeting (batched)")
+            reasons.append(f"next to {cal.name}'s {cal.local(e):%H:%M} meeting (batched)")
             break
         if s in cal.meeting_start_by_end:
             other = cal.meeting_start_by_end[s]
-            reasons.append(
-                f"right after {cal.username}'s {cal.local(other):%H:%M} meeting (batched)"
-            )
+            reasons.append(f"right after {cal.name}'s {cal.local(other):%H:%M} meeting (batched)")
             break
     return Proposal(
         start=utc_datetime(s),

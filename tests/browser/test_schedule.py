@@ -25,8 +25,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 def test_propose_and_book_a_meeting_with_htmx(live_server, page: Page, console: ConsoleLog):
     team = TeamFactory(slug="ml", name="ML Team", timezone="Europe/Paris")
-    MembershipFactory(team=team, role=Role.MEMBER, user__username="lena")
-    sam = MembershipFactory(team=team, role=Role.MEMBER, user__username="sam").user
+    MembershipFactory(team=team, role=Role.MEMBER, user__username="lena", user__first_name="Lena")
+    sam = MembershipFactory(
+        team=team, role=Role.MEMBER, user__username="sam", user__first_name="Sam"
+    ).user
     profile_update(user=sam, timezone="Europe/London", fields={"timezone"})
     monday = at(0, "00:00").date()
 
@@ -52,16 +54,16 @@ def test_propose_and_book_a_meeting_with_htmx(live_server, page: Page, console: 
     expect(first).to_contain_text("#1")
     # 14:00 Paris is 13:00 London: right after lunch for both.
     expect(first.locator(".when")).to_contain_text("14:00")
-    expect(first.locator(".reasons")).to_contain_text("Right after lunch for lena (Paris) and sam")
+    expect(first.locator(".reasons")).to_contain_text("Right after lunch for Lena (Paris) and Sam")
     expect(first).not_to_contain_text("score")
-    expect(first.locator(".chips")).to_contain_text("sam · after lunch · Tue 13:00 London")
+    expect(first.locator(".chips")).to_contain_text("Sam · after lunch · Tue 13:00 London")
 
     first.get_by_role("button", name="Book 14:00").click()
     expect(page.locator("#schedule-feedback")).to_contain_text("Booked “Design sync”")
     meeting = Meeting.objects.get()
     expect(page.locator(f'svg.week-svg g[data-meeting="{meeting.pk}"]')).to_have_count(2)
     expect(page.locator("#meetings")).to_contain_text("Design sync")
-    expect(page.locator("#meetings")).to_contain_text("sam 13:00 London")
+    expect(page.locator("#meetings")).to_contain_text("Sam 13:00 London")
     assert page.evaluate("window.__stillHere") is True
     assert page.url.endswith(f"?week={week_of(monday)}")
     # The planner came back empty for the next meeting.

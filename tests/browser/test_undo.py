@@ -235,9 +235,9 @@ def test_remove_member_undo_and_revoke_asks_first(
     page.goto(f"{live_server.url}/t/ml/settings/")
     page.locator("tr", has_text="sam").get_by_role("button", name="Remove").click()
     toast = page.locator(".toast")
-    expect(toast).to_contain_text("sam left ML Team.")
-    toast.get_by_role("button", name="Undo: remove sam").click()
-    expect(page.locator(".messages")).to_contain_text("sam is back in ML Team as member.")
+    expect(toast).to_contain_text("Sam left ML Team.")
+    toast.get_by_role("button", name="Undo: remove Sam").click()
+    expect(page.locator(".messages")).to_contain_text("Sam is back in ML Team as member.")
     assert Membership.objects.filter(team=team, user__username="sam").exists()
 
     assert page.locator("#invitations").count() == 1  # a whole page, not one inside the toast

@@ -127,7 +127,7 @@ def test_updating_a_value_redraws_the_criteria_in_place(
         "0.4"
     )
     expect(page.locator(".criterion", has_text="NDCG@10").locator("svg.spark")).to_have_count(1)
-    expect(page.locator(".criterion", has_text="NDCG@10")).to_contain_text("sam")
+    expect(page.locator(".criterion", has_text="NDCG@10")).to_contain_text("Sam")
     assert page.evaluate("window.__noReload === true")
     assert console.errors == [], console.errors
 

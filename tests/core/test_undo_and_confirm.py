@@ -128,14 +128,14 @@ def test_remove_member_offers_an_undo_that_restores_the_role(client, people):
     client.post("/t/ml/settings/members/viewer/", {"action": "remove"})
     assert not Membership.objects.filter(user=people.viewer).exists()
     body = client.get("/t/ml/settings/").content.decode()
-    assert "viewer left ML Team." in body and 'role="status"' in body
-    assert 'aria-label="Undo: remove viewer"' in body
+    assert "Vera left ML Team." in body and 'role="status"' in body
+    assert 'aria-label="Undo: remove Vera"' in body
     assert 'action="/t/ml/settings/undo-remove/"' in body
     token = _undo_field(body)
     # Shown once: the next page has no toast.
-    assert "viewer left ML Team." not in client.get("/t/ml/settings/").content.decode()
+    assert "Vera left ML Team." not in client.get("/t/ml/settings/").content.decode()
     response = client.post("/t/ml/settings/undo-remove/", {"undo": token}, follow=True)
-    assert "viewer is back in ML Team as viewer." in response.content.decode()
+    assert "Vera is back in ML Team as viewer." in response.content.decode()
     assert Membership.objects.get(user=people.viewer).role == Role.VIEWER
     # The same undo again: the person is back already.
     again = client.post("/t/ml/settings/undo-remove/", {"undo": token})

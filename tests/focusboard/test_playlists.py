@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from core.tokens import hash_secret
 from focusboard import services
-from focusboard.models import WallPlaylist, WallPlaylistToken, WallScreen
+from focusboard.models import KioskToken, WallPlaylist, WallPlaylistToken, WallScreen
 from teams.models import Role
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
@@ -241,3 +242,43 @@ def test_the_editor_keeps_a_team_they_lead_and_seconds_in_range(client, people, 
     playlist.refresh_from_db()
     assert playlist.name == "Hall" and list(playlist.teams.all()) == [ml]
     assert playlist.seconds_per_team == 60
+
+
+def test_only_someone_who_manages_a_playlist_changes_it_even_calling_the_service(
+    people, teams, playlist
+):
+    """A playlist spans teams, so no team role guards it: the services check who manages it
+    themselves. A lead of a team that is not on it (opted in, so they could put their own
+    team on it) may not take it over, add a screen or revoke one."""
+    stranger = UserFactory(username="stranger")
+    own = MembershipFactory(user=stranger, role=Role.LEAD).team
+    services.wall_playlists_opt(team=own, opted_in=True)
+    token, _ = services.wall_playlist_token_create(playlist=playlist, actor=people.lead, label="TV")
+    with pytest.raises(PermissionDenied):
+        services.wall_playlist_update(
+            playlist=playlist, actor=stranger, name="Mine", teams=[own], seconds_per_team=10
+        )
+    with pytest.raises(PermissionDenied):
+        services.wall_playlist_token_create(playlist=playlist, actor=stranger, label="Mine")
+    with pytest.raises(PermissionDenied):
+        services.wall_playlist_token_revoke(token=token, actor=stranger)
+    playlist.refresh_from_db()
+    token.refresh_from_db()
+    assert playlist.name == "Kitchen" and set(playlist.teams.all()) == set(teams[:2])
+    assert WallPlaylistToken.objects.count() == 1 and token.revoked_at is None
+    # The outsider leads `other`, which is on it: they manage it.
+    services.wall_playlist_token_revoke(token=token, actor=people.outsider)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+@pytest.mark.parametrize("label", ["", " ", "x" * 61])
+def test_a_screen_name_that_is_empty_or_too_long_is_refused_with_the_limit(
+    client, people, playlist, label
+):
+    client.force_login(people.lead)
+    response = client.post(f"/walls/{playlist.pk}/screens/", {"label": label}, follow=True)
+    assert "Give the screen a name of up to 60 characters." in response.content.decode()
+    response = client.post(f"/t/{people.team.slug}/settings/kiosk/", {"label": label}, follow=True)
+    assert "Give the screen a name of up to 60 characters." in response.content.decode()
+    assert not WallPlaylistToken.objects.exists() and not KioskToken.objects.exists()

@@ -165,12 +165,15 @@ def test_history_page(lead_client, people, full_board):
 
 
 def test_focus_txt(client, people, full_board):
+    people.member.first_name, people.member.last_name = "Renée", "Okafor"
+    people.member.save()
     client.force_login(people.viewer)
     response = client.get("/t/ml/focus.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "ML Team is focused on (3 of 3):"
-    assert lines[1] == "1. Active 0 — member, day 1"
+    # The owner by the name people call them, not the username ("member") they sign in with.
+    assert lines[1] == "1. Active 0 — Renée Okafor, day 1"
     assert lines[4] == "Parked: Parked 1; Parked 0"
     assert re.fullmatch(r"As of \d{4}-\d\d-\d\d \d\d:\d\d Europe/Paris\.", lines[5])
 

@@ -226,7 +226,7 @@ def test_create_meeting_conflicts(people: TeamPeople, as_user):
     )
     assert clash.status_code == 409
     assert clash.json()["code"] == "slot_conflict"
-    assert "member is in “Design sync”" in clash.json()["detail"]
+    assert "Marco Rossi is in “Design sync”" in clash.json()["detail"]
     assert {c["username"] for c in clash.json()["conflicts"]} == {"member", "lead"}
 
     maker = client.post(
@@ -467,6 +467,7 @@ def test_maker_report(people: TeamPeople, as_user):
     assert body["week_start"] == monday.isoformat()
     assert body["team_timezone"] == "Europe/Paris"
     member = next(p for p in body["people"] if p["username"] == "member")
+    assert member["name"] == "Marco Rossi"
     assert member["meetings"] == 2
     assert member["maker_friendly_percent"] == 50.0
     assert member["interrupts"] == 1

@@ -300,6 +300,14 @@ def test_adjacent_slot_beats_a_scattered_one_at_equal_window_and_cost():
     best = propose(req, people_of(right_after), POLICY).proposals[0]
     assert best.start == paris(WED, 13)
     assert "right after alice's 12:30 meeting (batched)" in best.reasons
+    # Every reason names a person by their name when they have one (the username is a key).
+    named = Person(
+        "alice", "Europe/Paris", meetings=((paris(WED, 14, 30), paris(WED, 15)),), name="Alice Li"
+    )
+    reasons = propose(req, people_of(named), POLICY).proposals[0].reasons
+    assert "next to Alice Li's 14:30 meeting (batched)" in reasons
+    assert "costs Alice Li no focus time" in reasons
+    assert not any("alice" in reason for reason in reasons)
 
 
 def test_optional_attendee_free_beats_not_at_equal_cost():

@@ -52,7 +52,9 @@ def test_personal_feed_loads_in_three_parsers_and_says_why(team_people, as_user,
     assert int(event["SEQUENCE"]) == 0
     assert str(event["STATUS"]) == "CONFIRMED" and str(event["TRANSP"]) == "OPAQUE"
     description = str(event["DESCRIPTION"])
-    assert "Why this time: right after lunch for lead (Paris) and member (Paris)." in description
+    assert "Why this time: right after lunch for Lena Petrova (Paris) and Marco Rossi (Paris)." in (
+        description
+    )
     assert "http://testserver/t/ml/schedule/?week=" in description
     assert str(event["URL"]).endswith(f"#meeting-{meeting.pk}")
     # The page the link opens has that anchor.
@@ -372,14 +374,14 @@ def test_a_change_to_what_the_reasons_say_is_a_new_etag(team_people, as_user, cl
     meeting = book(api)
     path = path_of(new_feed(api)["url"])
     before = client.get(path)
-    assert "member (Paris)" in str(
+    assert "Marco Rossi (Paris)" in str(
         parse_everywhere(before.content).event(meeting.uid)["DESCRIPTION"]
     )
     profile_update(user=team_people.member, timezone="Europe/London", fields={"timezone"})
     after = client.get(path, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     description = str(parse_everywhere(after.content).event(meeting.uid)["DESCRIPTION"])
-    assert "member (London)" in description
+    assert "Marco Rossi (London)" in description
     # And the team's name, which the description also gives.
     team_people.team.name = "Ranking Team"
     team_people.team.save()

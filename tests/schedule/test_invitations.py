@@ -89,8 +89,13 @@ def test_a_booking_invites_every_attendee_with_an_itip_request(team_people, as_u
     assert "Why this time: right after lunch" in str(event["DESCRIPTION"])
     # The plain text is in the recipient's own time: 13:00 in Paris is 07:00 in New York.
     assert "07:00-07:30 (New York time)" in message.body
-    assert "lead invited you to “Design review” in ML Team." in message.body
-    assert "Why this time: right after lunch for lead (Paris) and member (Paris)." in message.body
+    # People by their names, in the sentences and in the list of who comes.
+    assert "Lena Petrova invited you to “Design review” in ML Team." in message.body
+    assert "Who: Lena Petrova (required), Marco Rossi (required), " in message.body
+    assert (
+        "Why this time: right after lunch for Lena Petrova (Paris) and Marco Rossi (Paris)."
+        in message.body
+    )
     assert message.subject.startswith("Invitation: Design review")
     assert message.reply_to == ["lead@example.com"]
     # Same UID as the feed.

@@ -69,7 +69,7 @@ def test_slot_conflict_names_the_people_and_times(people: TeamPeople):
         book(people, at(1, "13:30"), at(1, "14:00"), people.member, people.lead)
     exc = caught.value
     assert exc.code == "slot_conflict"
-    assert "lead is in “Planning”" in exc.message
+    assert "Lena Petrova is in “Planning”" in exc.message
     assert "13:00-13:45 Paris time" in exc.message
     assert exc.extra["conflicts"][0]["username"] == "lead"
     assert Meeting.objects.count() == 1
@@ -86,7 +86,7 @@ def test_imported_busy_time_conflicts_without_showing_its_title(people: TeamPeop
     with pytest.raises(RuleViolation) as caught:
         book(people, at(2, "13:15"), at(2, "13:45"), people.member, people.lead)
     assert caught.value.code == "slot_conflict"
-    assert "lead is busy in their calendar" in caught.value.message
+    assert "Lena Petrova is busy in their calendar" in caught.value.message
     assert "Dentist" not in caught.value.message
 
 
@@ -109,14 +109,14 @@ def test_cancelled_meetings_free_their_time(people: TeamPeople):
 def test_a_busy_optional_attendee_is_a_warning_not_a_conflict(people: TeamPeople):
     make_meeting(people.team, at(1, "13:00"), at(1, "14:00"), [people.lead])
     booking = book(people, at(1, "13:00"), at(1, "13:30"), people.member, optional=[people.lead])
-    assert any("lead (optional) already has something" in w for w in booking.warnings)
+    assert any("Lena Petrova (optional) already has something" in w for w in booking.warnings)
 
 
 def test_maker_time_is_refused_without_override(people: TeamPeople):
     with pytest.raises(RuleViolation) as caught:
         book(people, at(1, "10:45"), at(1, "11:15"), people.member)
     assert caught.value.code == "maker_time"
-    assert "member's maker time" in caught.value.message
+    assert "Marco Rossi's maker time" in caught.value.message
     assert caught.value.extra["people"] == {"member": "maker_time"}
     assert not Meeting.objects.exists()
 
@@ -124,7 +124,9 @@ def test_maker_time_is_refused_without_override(people: TeamPeople):
 def test_override_books_in_maker_time_and_flags_it(people: TeamPeople):
     booking = book(people, at(1, "10:45"), at(1, "11:15"), people.member, override=True)
     assert booking.meeting.forced_into_maker_time
-    assert any("flagged" in w for w in booking.warnings)
+    assert "Booked inside protected time for Marco Rossi; the meeting is flagged." in (
+        booking.warnings
+    )
 
 
 def test_outside_working_hours_and_over_lunch_need_the_override(people: TeamPeople):

@@ -50,7 +50,7 @@ def test_week_page_shows_people_meetings_and_times_in_my_zone(people: TeamPeople
     # The meeting in the member's own zone (London: 12:00), with everyone's local time.
     assert "Standup" in html
     assert "12:00\u201312:30" in html  # an en dash
-    assert "lead 13:00 Paris" in html and "member 12:00 London" in html
+    assert "Lena Petrova 13:00 Paris" in html and "Marco Rossi 12:00 London" in html
     # Busy time of others is "Busy"; my own shows its title.
     assert "Dentist" not in html
     assert "Gym (" in html
@@ -177,7 +177,7 @@ def test_book_without_javascript_redirects_with_a_message(member_client):
 def test_booking_conflicts_are_readable_never_500(people: TeamPeople, member_client):
     make_meeting(people.team, at(1, "13:00"), at(1, "13:30"), [people.lead], title="Taken")
     cases = [
-        (book_data(at(1, "13:00"), at(1, "13:30")), "lead is in “Taken”"),
+        (book_data(at(1, "13:00"), at(1, "13:30")), "Lena Petrova is in “Taken”"),
         (book_data(at(1, "10:45"), at(1, "11:15")), "maker time"),
         (book_data(at(1, "14:00"), at(1, "16:00")), "Split it into two"),
         (book_data(at(1, "14:00"), at(1, "14:30"), attendees=["ghost"]), "Select a valid choice"),
@@ -390,3 +390,23 @@ def test_vs_last_week_only_when_the_team_was_there_last_week(people: TeamPeople,
     # Next week's page compares with this week, when the team already exists.
     later = member_client.get(f"/t/ml/schedule/?week={week_of(at(0, '09:00').date())}")
     assert "vs last week" in later.content.decode()
+
+
+def test_the_week_page_calls_people_by_their_names(people: TeamPeople, member_client):
+    """Usernames are for signing in and for what forms send; every sentence, label and row on
+    the schedule names people as they call themselves."""
+    html = unescape(member_client.get("/t/ml/schedule/", week_param()).content.decode())
+    # The maker report's rows and the chart's sentences.
+    assert '<th scope="row">Lena Petrova</th>' in html
+    assert '<th scope="row">lead</th>' not in html
+    assert "Lena Petrova works 09:00-" in html and "Lena Petrova's lunch" in html
+    assert "for lead:" not in html and "lead works" not in html
+    # The planner's attendee choices: the name shown, the username sent.
+    assert re.search(r'value="lead"[^>]*>\s*Lena Petrova', html), html[:200]
+    # The proposals' chips and reasons.
+    proposed = unescape(
+        member_client.post("/t/ml/schedule/propose/", propose_data()).content.decode()
+    )
+    assert "Lena Petrova · after lunch · Tue 13:00 Paris" in proposed
+    assert "lunch for Marco Rossi (Paris) and Lena Petrova (Paris)" in proposed
+    assert "Keeps Lena Petrova's 4 h 30 min afternoon focus block" in proposed

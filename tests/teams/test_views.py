@@ -86,14 +86,19 @@ def test_settings_bad_cap_is_an_error_not_a_save(people: TeamPeople, client):
 
 
 def test_settings_members_flow(people: TeamPeople, client):
-    UserFactory(username="newbie")
+    UserFactory(username="newbie", first_name="Noor", last_name="Haddad")
     people.lead.is_staff = True  # staff add at once; other leads invite
     people.lead.save()
     client.force_login(people.lead)
-    client.post("/t/ml/settings/members/", {"username": "newbie", "role": "viewer"})
+    added = client.post(
+        "/t/ml/settings/members/", {"username": "newbie", "role": "viewer"}, follow=True
+    )
     assert Membership.objects.get(user__username="newbie").role == Role.VIEWER
-    client.post("/t/ml/settings/members/newbie/", {"role": "member"})
+    # The lead typed a username; what they read back is the person's name.
+    assert "Noor Haddad joined ML Team." in added.content.decode()
+    changed = client.post("/t/ml/settings/members/newbie/", {"role": "member"}, follow=True)
     assert Membership.objects.get(user__username="newbie").role == Role.MEMBER
+    assert "Noor Haddad is now member." in changed.content.decode()
     client.post("/t/ml/settings/members/newbie/", {"action": "remove"})
     assert not Membership.objects.filter(user__username="newbie").exists()
 
