@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 
 
 def errors_as_sentence(form: forms.BaseForm) -> str:
@@ -28,3 +31,34 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a key outside the range of its column before the database sees it.
+
+    Django keeps an out-of-range integer out of `exact` lookups, not out of the `__in` this
+    field runs: "99999999999999999999" raised OverflowError on SQLite (a 500) and would abort
+    the transaction on PostgreSQL. Such a key is a choice that was never offered."""
+
+    def clean(self, value: Any) -> Any:
+        queryset = self.queryset
+        if queryset is not None and isinstance(value, list | tuple):
+            key = self.to_field_name or "pk"
+            model = queryset.model
+            column = model._meta.pk if key == "pk" else model._meta.get_field(key)
+            if isinstance(column, models.IntegerField):
+                low, high = connections[queryset.db].ops.integer_field_range(
+                    column.get_internal_type()
+                )
+                for pk in value:
+                    try:
+                        number = int(str(pk))
+                    except ValueError:
+                        continue  # not a number at all: Django's own check says so
+                    if (low is not None and number < low) or (high is not None and number > high):
+                        raise ValidationError(
+                            self.error_messages["invalid_pk_value"],
+                            code="invalid_pk_value",
+                            params={"pk": pk},
+                        )
+        return super().clean(value)

@@ -25,6 +25,9 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 # --- Lengths of typed text: one definition per kind of text ---------------------------------
 # One line: names and titles are CharFields (the database holds their max_length).
 NAME_MAX_LENGTH = 100
+# The title of something planned: a vision, a milestone, a non-negotiable, a meeting. (A focus
+# topic's is shorter, focusboard.models.TITLE_MAX_LENGTH: it must fit a card on the wall.)
+TITLE_MAX_LENGTH = 120
 # A sentence or two: why a topic matters, a reason for a move, a note on a check.
 SHORT_TEXT_MAX_LENGTH = 2_000
 # A short label a person picks out of a list: which screen, which pipeline, which series.
@@ -33,6 +36,15 @@ LABEL_MAX_LENGTH = 60
 LONG_TEXT_MAX_LENGTH = 10_000
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def max_length_of(model: Any, field_name: str) -> int:
+    """The `max_length` a model field enforces, for a plain form or serializer field that
+    feeds it (and the `limits` template filter): the number is written once, on the model."""
+    length = model._meta.get_field(field_name).max_length
+    if length is None:
+        raise ValueError(f"{model.__name__}.{field_name} has no max_length")
+    return int(length)
 
 
 def body_limit(max_bytes: int, message: str | None = None) -> Callable[[F], F]:

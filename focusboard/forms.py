@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
+from core.forms import ModelMultipleChoiceField
 from core.limits import LABEL_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from milestones.models import Milestone, MilestoneStatus
 from teams.models import Membership, Role, Team, display_name
@@ -87,7 +88,7 @@ class KioskTokenForm(forms.Form):
 
 class WallPlaylistForm(forms.Form):
     name = forms.CharField(max_length=LABEL_MAX_LENGTH, initial="Kitchen")
-    teams = forms.ModelMultipleChoiceField(
+    teams = ModelMultipleChoiceField(
         queryset=Team.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Only teams whose leads let playlists show their wall are listed.",
@@ -103,5 +104,5 @@ class WallPlaylistForm(forms.Form):
     def __init__(self, *args, playlist: WallPlaylist | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         teams_field = self.fields["teams"]
-        assert isinstance(teams_field, forms.ModelMultipleChoiceField)
+        assert isinstance(teams_field, ModelMultipleChoiceField)
         teams_field.queryset = selectors.playlist_team_choices(playlist)

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import conflict
+from core.limits import TITLE_MAX_LENGTH
 from core.rules import RuleCode
 from core.times import validate_planning_years
 from teams.models import Membership, Role
@@ -29,7 +30,6 @@ from teams.permissions import TeamAccess, TeamScopedMixin, request_user
 
 from . import periods, selectors, services
 from .models import (
-    TITLE_MAX_LENGTH,
     Comparator,
     CriteriaToken,
     CriterionValue,

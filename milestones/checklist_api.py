@@ -20,13 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import conflict
+from core.limits import TITLE_MAX_LENGTH
 from core.rules import RuleCode
 from teams.models import Role
 from teams.permissions import TeamScopedMixin, request_user
 
 from . import selectors, services, softdates
 from .models import (
-    TITLE_MAX_LENGTH,
     Check,
     Milestone,
     MilestoneSlip,

@@ -5,11 +5,25 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from core.limits import LABEL_MAX_LENGTH
+from core.forms import ModelMultipleChoiceField
+from core.limits import LABEL_MAX_LENGTH, TITLE_MAX_LENGTH, max_length_of
 from core.times import validate_planning_years
 from teams.models import Membership, Team, display_name
 
-from .models import TITLE_MAX_LENGTH, Comparator, DoneCriterion, Outcome, Precision
+from .models import (
+    CharterChange,
+    Check,
+    Comparator,
+    DoneCriterion,
+    Milestone,
+    MilestoneSlip,
+    NonNegotiable,
+    Outcome,
+    Precision,
+    QuarterlyReview,
+    TargetRevision,
+    Vision,
+)
 from .templatetags.measures import measure
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,6 +33,7 @@ REASON_HELP = "Why it changes. The direction should not change lightly: this sta
 class VisionForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     problem = forms.CharField(
+        max_length=max_length_of(Vision, "problem"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="An important problem the team can solve in about nine months.",
     )
@@ -33,6 +48,7 @@ class VisionForm(forms.Form):
 
 class VisionEditForm(VisionForm):
     reason = forms.CharField(
+        max_length=max_length_of(CharterChange, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="Needed to change the problem or the dates (a re-charter). " + REASON_HELP,
@@ -40,15 +56,25 @@ class VisionEditForm(VisionForm):
 
 
 class AbandonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    # Not required here: the service's sentence says why a reason is needed.
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=max_length_of(CharterChange, "reason"),
+    )
 
 
 class CriterionForm(forms.Form):
-    description = forms.CharField(max_length=200, required=False)
-    metric = forms.CharField(max_length=80, help_text="What is measured, e.g. NDCG@10.")
+    description = forms.CharField(
+        max_length=max_length_of(DoneCriterion, "description"), required=False
+    )
+    metric = forms.CharField(
+        max_length=max_length_of(DoneCriterion, "metric"),
+        help_text="What is measured, e.g. NDCG@10.",
+    )
     comparator = forms.ChoiceField(choices=Comparator.choices)
     target_value = forms.FloatField()
-    unit = forms.CharField(max_length=20, required=False)
+    unit = forms.CharField(max_length=max_length_of(DoneCriterion, "unit"), required=False)
     current_value = forms.FloatField(required=False)
 
 
@@ -61,15 +87,20 @@ class CriteriaTokenForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Target")
+    text = forms.CharField(
+        max_length=max_length_of(TargetRevision, "text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Target",
+    )
     reason = forms.CharField(
+        max_length=max_length_of(TargetRevision, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="Needed to change an existing target. " + REASON_HELP,
     )
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return display_name(obj)
 
@@ -87,6 +118,7 @@ class ReviewForm(forms.Form):
         choices=Outcome.choices, widget=forms.RadioSelect, label="The target was"
     )
     evidence = forms.CharField(
+        max_length=max_length_of(QuarterlyReview, "evidence"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Numbers, links, demos: what shows the outcome.",
     )
@@ -94,12 +126,19 @@ class ReviewForm(forms.Form):
         choices=YES_NO, widget=forms.RadioSelect, label="Is this still the right problem?"
     )
     still_right_note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Why"
+        max_length=max_length_of(QuarterlyReview, "still_right_note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why",
     )
     next_target_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Next period's target"
+        max_length=max_length_of(TargetRevision, "text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Next period's target",
     )
     next_target_reason = forms.CharField(
+        max_length=max_length_of(TargetRevision, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         label="Why the target changes",
@@ -108,7 +147,11 @@ class ReviewForm(forms.Form):
     attendees = PeopleField(
         queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        max_length=max_length_of(QuarterlyReview, "notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     def __init__(self, *args: Any, team: Team, criteria: list[DoneCriterion], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -138,16 +181,24 @@ class MilestoneForm(forms.Form):
         validators=[validate_planning_years], widget=DATE, help_text="An aim, not a deadline."
     )
     precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.WEEK)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        max_length=max_length_of(Milestone, "description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class MilestoneMoveForm(forms.Form):
     target_date = forms.DateField(validators=[validate_planning_years], widget=DATE)
     precision = forms.ChoiceField(choices=Precision.choices)
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it moves."
+        max_length=max_length_of(MilestoneSlip, "reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why it moves.",
     )
     basis = forms.CharField(
+        max_length=max_length_of(MilestoneSlip, "basis"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Basis of the new estimate",
@@ -157,11 +208,17 @@ class MilestoneMoveForm(forms.Form):
 
 class CheckForm(forms.Form):
     evidence = forms.CharField(
-        required=False, max_length=2000, help_text="An http(s) link or a note."
+        required=False,
+        max_length=max_length_of(Check, "evidence_note"),
+        help_text="An http(s) link or a note.",
     )
 
 
 class NonNegotiableForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        max_length=max_length_of(NonNegotiable, "description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     requires_evidence = forms.BooleanField(required=False)

@@ -17,15 +17,18 @@ from django.db.models import F, Q, QuerySet
 
 from core.fields import ShownCharField, ShownTextField, length_limit
 from core.history import AppendOnlyModel
-from core.limits import LABEL_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+from core.limits import (
+    LABEL_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from core.times import validate_planning_years
 from core.tokens import HashedToken
 from teams.models import Team, display_name
 
 from . import periods as period_math
 from .softdates import soft_date
-
-TITLE_MAX_LENGTH = 120
 
 
 class VisionStatus(models.TextChoices):

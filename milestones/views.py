@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.confirm import confirm_first
 from core.errors import REFUSALS, Refusal, form_refusal, refusal
 from core.forms import errors_as_sentence
-from core.rules import RuleViolation
 from teams.models import Role
 from teams.permissions import AuthedRequest, TeamAccess, team_access
 
@@ -168,14 +167,15 @@ def vision_abandon(request: AuthedRequest, team_slug: str) -> HttpResponse:
     access = team_access(request.user, team_slug, min_role=Role.LEAD)
     vision = _active_vision(access)
     form = AbandonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_as_sentence(form))
+        return redirect("milestones:vision-edit", team_slug=team_slug)
     try:
         services.vision_abandon(
-            vision=vision,
-            actor=request.user,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+            vision=vision, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
+    except REFUSALS as exc:
+        messages.error(request, refusal(exc).message)
         return redirect("milestones:vision-edit", team_slug=team_slug)
     messages.success(request, f"“{vision.title}” is abandoned. Charter the right problem next.")
     return redirect("milestones:vision", team_slug=team_slug)

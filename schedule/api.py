@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import conflict
-from core.limits import MULTIPART_OVERHEAD_BYTES
+from core.limits import MULTIPART_OVERHEAD_BYTES, TITLE_MAX_LENGTH, max_length_of
 from core.parsers import LimitedJSONParser
 from core.rules import RuleCode
 from teams.models import Role, Team
@@ -116,7 +116,9 @@ class DateOrDateTimeField(serializers.Field):
 
 def usernames(**kwargs: Any) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=150), max_length=100, **kwargs
+        child=serializers.CharField(max_length=max_length_of(User, "username")),
+        max_length=100,
+        **kwargs,
     )
 
 
@@ -181,7 +183,7 @@ class MakerPolicyView(TeamScopedMixin, generics.GenericAPIView):
 
 
 class SlotRequestSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=100_000)
     attendees = usernames(allow_empty=False, help_text="Required attendees (usernames).")
     optional_attendees = usernames(required=False, default=list)
@@ -357,7 +359,7 @@ class MeetingBookedSerializer(MeetingSerializer):
 
 
 class MeetingCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     start = AwareDateTimeField()
     end = AwareDateTimeField()
     attendees = usernames(allow_empty=False, help_text="Required attendees (usernames).")
@@ -368,7 +370,7 @@ class MeetingCreateSerializer(serializers.Serializer):
 
 
 class MeetingUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120, required=False)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     start = AwareDateTimeField(required=False)
     end = AwareDateTimeField(required=False)
     attendees = usernames(allow_empty=False, required=False)
@@ -532,7 +534,8 @@ class BusyUploadSerializer(serializers.Serializer):
 
 class BusyUrlSerializer(serializers.Serializer):
     url = serializers.CharField(
-        max_length=1000, help_text="An http(s):// or webcal:// address of an .ics feed."
+        max_length=max_length_of(BusySource, "url"),
+        help_text="An http(s):// or webcal:// address of an .ics feed.",
     )
 
 

@@ -7,10 +7,11 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.limits import TITLE_MAX_LENGTH, max_length_of
 from teams.models import Team
 
 from .ical.read import MAX_ICS_SIZE
-from .models import POLICY_FIELDS, WEEKDAY_NAMES, MakerPolicy
+from .models import POLICY_FIELDS, WEEKDAY_NAMES, BusySource, MakerPolicy
 from .weeks import planning_years_sentence, within_planning_years
 
 DURATIONS = [
@@ -30,7 +31,7 @@ class MemberChoices(forms.MultipleChoiceField):
 class ProposeForm(forms.Form):
     """What the person wants to meet about; the engine answers with ranked slots."""
 
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     duration_minutes = forms.TypedChoiceField(
         label="Duration", choices=DURATIONS, coerce=int, initial=30
     )
@@ -84,7 +85,7 @@ class _PlannedTimes(forms.Form):
 class BookForm(_PlannedTimes):
     """A proposal (or any explicit time) to book; every field comes from the proposal."""
 
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     start = forms.DateTimeField()
     end = forms.DateTimeField()
     attendees = forms.MultipleChoiceField()
@@ -134,7 +135,7 @@ class BusyUploadForm(forms.Form):
 class BusyUrlForm(forms.Form):
     url = forms.CharField(
         label="Calendar address",
-        max_length=1000,
+        max_length=max_length_of(BusySource, "url"),
         help_text="An https:// or webcal:// address of an .ics feed (e.g. Google's secret "
         "address). Only you see it.",
     )

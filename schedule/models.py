@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.fields import ShownCharField
+from core.limits import TITLE_MAX_LENGTH
 from core.tokens import HashedToken
 from teams.models import Team
 
@@ -138,7 +139,7 @@ class Meeting(models.Model):
     """A team meeting. Cancelled, never deleted: calendar feeds must be able to say so."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meetings")
-    title = ShownCharField(max_length=120)
+    title = ShownCharField(max_length=TITLE_MAX_LENGTH)
     start = models.DateTimeField()
     end = models.DateTimeField()
     # SET_NULL: removing a person must not take the team's meeting history with them.

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 
-from core.limits import NAME_MAX_LENGTH
+from core.limits import NAME_MAX_LENGTH, max_length_of
 
 from .models import Profile, Role, Team
 from .timezones import timezone_names
@@ -36,7 +37,7 @@ class TeamSettingsForm(forms.ModelForm):
 
 
 class MemberAddForm(forms.Form):
-    username = forms.CharField(max_length=150)
+    username = forms.CharField(max_length=max_length_of(User, "username"))
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
 
@@ -78,8 +79,14 @@ class InvitationForm(forms.Form):
 class SignUpForm(forms.Form):
     """A new person's account, created through an invitation."""
 
-    name = forms.CharField(max_length=150, help_text="How colleagues see you, e.g. Ada Lovelace.")
-    username = forms.CharField(max_length=150, help_text="What you type to sign in.")
+    # Split into first and last name at the first space: the whole fits either.
+    name = forms.CharField(
+        max_length=max_length_of(User, "first_name"),
+        help_text="How colleagues see you, e.g. Ada Lovelace.",
+    )
+    username = forms.CharField(
+        max_length=max_length_of(User, "username"), help_text="What you type to sign in."
+    )
     email = forms.EmailField(required=False, help_text="For resetting your password.")
     password = forms.CharField(widget=forms.PasswordInput, min_length=1)
 
@@ -87,8 +94,12 @@ class SignUpForm(forms.Form):
 class NameForm(forms.Form):
     """How colleagues see a person: their name on cards, lists and meetings."""
 
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
-    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    first_name = forms.CharField(
+        max_length=max_length_of(User, "first_name"), required=False, label="First name"
+    )
+    last_name = forms.CharField(
+        max_length=max_length_of(User, "last_name"), required=False, label="Last name"
+    )
 
 
 class ApiTokenForm(forms.Form):

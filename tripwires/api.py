@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import conflict
+from core.limits import max_length_of
 from core.rules import RuleCode
 from core.times import validate_planning_years
 from teams.authentication import ApiTokenAuthentication
@@ -128,7 +129,7 @@ class MuteSerializer(serializers.Serializer):
     until = serializers.DateTimeField(
         validators=[validate_planning_years],
     )
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=max_length_of(Tripwire, "mute_reason"))
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -408,7 +409,10 @@ class ObservationsView(TeamScopedMixin, APIView):
 
 class AlertSettingsSerializer(serializers.Serializer):
     webhook_url = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, help_text="Leads only."
+        required=False,
+        allow_blank=True,
+        max_length=max_length_of(AlertSettings, "webhook_url"),
+        help_text="Leads only.",
     )
     following = serializers.BooleanField(
         required=False, help_text="Whether you get tripwire emails (leads always do)."
@@ -528,7 +532,7 @@ class NeutralTestSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.Serializer):
-    finding = serializers.CharField(max_length=5000)
+    finding = serializers.CharField(max_length=max_length_of(NeutralTest, "finding"))
 
 
 class NeutralTestViewSet(

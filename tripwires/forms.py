@@ -4,8 +4,18 @@ from typing import Any
 
 from django import forms
 
+from core.limits import max_length_of
+
 from . import neutral
-from .models import EDITABLE_FIELDS, AlertSettings, ArmKind, Tripwire
+from .models import (
+    EDITABLE_FIELDS,
+    AlertSettings,
+    ArmKind,
+    IngestToken,
+    NeutralTest,
+    Tripwire,
+    TripwireEvent,
+)
 
 
 class TripwireForm(forms.ModelForm):
@@ -15,23 +25,30 @@ class TripwireForm(forms.ModelForm):
 
 
 class TripwireEditForm(TripwireForm):
-    reason = forms.CharField(max_length=500, help_text="Why it changes (kept in the log).")
+    reason = forms.CharField(
+        max_length=max_length_of(TripwireEvent, "reason"),
+        help_text="Why it changes (kept in the log).",
+    )
 
 
 class MuteForm(forms.Form):
     hours = forms.IntegerField(min_value=1, max_value=24 * 90, initial=24, label="Mute for (hours)")
-    reason = forms.CharField(max_length=200)
+    reason = forms.CharField(max_length=max_length_of(Tripwire, "mute_reason"))
 
 
 class IngestTokenForm(forms.Form):
-    label = forms.CharField(max_length=100, required=False, help_text="e.g. the pipeline's name.")
+    label = forms.CharField(
+        max_length=max_length_of(IngestToken, "label"),
+        required=False,
+        help_text="e.g. the pipeline's name.",
+    )
 
 
 class AlertSettingsForm(forms.ModelForm):
     webhook_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        max_length=500,
+        max_length=max_length_of(AlertSettings, "webhook_url"),
         help_text=AlertSettings._meta.get_field("webhook_url").help_text,
     )
 
@@ -41,9 +58,11 @@ class AlertSettingsForm(forms.ModelForm):
 
 
 class NeutralTestForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=max_length_of(NeutralTest, "name"))
     neutralised = forms.CharField(
-        max_length=300, label="What was neutralised", help_text="e.g. both arms get the ranker v7."
+        max_length=max_length_of(NeutralTest, "neutralised"),
+        label="What was neutralised",
+        help_text="e.g. both arms get the ranker v7.",
     )
     kind = forms.ChoiceField(choices=ArmKind.choices, initial=ArmKind.PROPORTIONS)
     a_successes = forms.IntegerField(min_value=0, required=False, label="A successes")
@@ -83,4 +102,7 @@ class NeutralTestForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    finding = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    finding = forms.CharField(
+        max_length=max_length_of(NeutralTest, "finding"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

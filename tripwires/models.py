@@ -243,7 +243,7 @@ class IngestToken(HashedToken):
     """Lets one pipeline post observations to one tripwire, and nothing else."""
 
     tripwire = models.ForeignKey(Tripwire, on_delete=models.CASCADE, related_name="ingest_tokens")
-    label = ShownCharField(max_length=100, blank=True)
+    label = ShownCharField(max_length=LABEL_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -279,7 +279,7 @@ def ingest_token_issue(
     *, tripwire: Tripwire, actor: User, label: str = ""
 ) -> tuple[IngestToken, str]:
     """A token that can post observations to this one tripwire; its secret is shown once."""
-    token, secret = IngestToken.issue(tripwire=tripwire, created_by=actor, label=label[:100])
+    token, secret = IngestToken.issue(tripwire=tripwire, created_by=actor, label=label)
     _log(tripwire, EventKind.TOKEN_ISSUED, actor=actor, changes={"token": token.pk})
     return token, secret
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from django import template
 
+from core.limits import max_length_of
+
 register = template.Library()
 
 
 @register.filter
-def max_length(instance: Any, field_name: str) -> int | None:
+def max_length(instance: Any, field_name: str) -> int:
     """The `max_length` of a model instance's field."""
-    return instance._meta.get_field(field_name).max_length
+    return max_length_of(instance, field_name)

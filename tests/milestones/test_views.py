@@ -112,6 +112,25 @@ def test_a_second_charter_is_409_with_the_sentence(lead_client, people, vision):
     assert "already has an active vision" in response.content.decode()
 
 
+def test_abandoning_with_an_overlong_reason_says_so_and_keeps_the_vision(
+    lead_client, people, vision
+):
+    response = lead_client.post("/t/ml/vision/abandon/", {"reason": "r" * 20_000}, follow=True)
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.content.decode()
+    vision.refresh_from_db()
+    assert vision.status == "active"
+    # Without a reason: the service's sentence, not the form's "This field is required".
+    response = lead_client.post("/t/ml/vision/abandon/", {"reason": " "}, follow=True)
+    assert "Say why the vision is abandoned: give a reason." in response.content.decode()
+    vision.refresh_from_db()
+    assert vision.status == "active"
+    # Positive control: a reason of the largest length abandons it.
+    lead_client.post("/t/ml/vision/abandon/", {"reason": "r" * 2000})
+    vision.refresh_from_db()
+    assert vision.status == "abandoned"
+
+
 def test_members_update_a_value_through_the_page(client, people, criteria):
     client.force_login(people.member)
     url = f"/t/ml/vision/criteria/{criteria[0].pk}/value/"
@@ -179,6 +198,19 @@ def review_post(people, criteria, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_the_review_form_survives_hostile_fields(lead_client, people, vision, criteria):
+    # The demo team's review is already recorded, so the crawl of every page (tests/input/
+    # test_forms_never_500.py) meets no review form; here one is due.
+    from tests.input.test_forms_never_500 import crawl
+
+    forms, failures = crawl(lead_client, ["/t/ml/reviews/new/"])
+    review_form = next(f for f in forms if f.action.endswith("/reviews/new/"))
+    names = {name for name, _ in review_form.names()}
+    assert {"evidence", "notes", "attendees", f"criterion_{criteria[0].pk}"} <= names
+    assert not failures, "\n".join(failures)
+    assert not QuarterlyReview.objects.exists()
 
 
 def test_review_form_records_everything_and_shows_it(lead_client, people, vision, criteria):
