@@ -5,14 +5,13 @@ RecursionError) or a worker busy parsing megabytes."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
-from rest_framework.settings import api_settings
-from rest_framework.utils.json import strict_constant
 
 from .limits import MAX_JSON_DEPTH, MAX_REQUEST_BYTES, too_large_sentence
 
@@ -39,9 +38,42 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character is in any string (key or value) of a parsed JSON value: no
+    text here may hold one, and PostgreSQL refuses it even in a lookup (a 500 where a key
+    like a username is looked up before a serializer field would have refused it)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def finite_number(text: str) -> float:
+    """A JSON number as a float, refusing one too large for a float (1e999 would become
+    infinity, which no field here means and an integer key cannot hold: a 500)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ParseError(f"The number {text[:40]} is too large; numbers here are finite.")
+    return value
+
+
+def no_constant(name: str) -> float:
+    """NaN, Infinity and -Infinity, which Python's parser reads but JSON does not have."""
+    raise ParseError(f"{name} is not a JSON number; numbers here are finite.")
+
+
 class LimitedJSONParser(JSONParser):
     """At most MAX_REQUEST_BYTES (counted as read, whatever Content-Length said) and
-    MAX_JSON_DEPTH levels of arrays and objects."""
+    MAX_JSON_DEPTH levels of arrays and objects, finite numbers only (NaN and Infinity are
+    not JSON; 1e999 is, but no float holds it), and no NUL character in any string."""
 
     max_bytes = MAX_REQUEST_BYTES
     max_depth = MAX_JSON_DEPTH
@@ -64,12 +96,13 @@ class LimitedJSONParser(JSONParser):
         encoding = (parser_context or {}).get("encoding") or "utf-8"
         try:
             text = raw.decode(encoding)
-            parse_constant = strict_constant if api_settings.STRICT_JSON else None
-            data = json.loads(text, parse_constant=parse_constant)
+            data = json.loads(text, parse_constant=no_constant, parse_float=finite_number)
         except RecursionError:  # Python's parser gives up near 1000 levels: far too deep
             raise too_deep from None
         except ValueError as exc:
             raise ParseError(f"The body is not valid JSON: {exc}") from exc
         if json_depth(data) > self.max_depth:
             raise too_deep
+        if has_nul(data):
+            raise ParseError("Text here cannot contain the NUL character (\\u0000).")
         return data

@@ -47,6 +47,37 @@ def test_a_1000_deep_json_body_is_a_400_sentence(people: TeamPeople, as_user):
     assert not FocusItem.objects.exists()
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1e999", "NaN", "Infinity"])
+def test_a_number_no_float_holds_is_a_400_sentence(people: TeamPeople, as_user, number):
+    # 1e999 is valid JSON that Python reads as infinity; as a milestone's key it was a 500.
+    body = f'{{"title": "T", "milestone": {number}}}'
+    response = as_user(people.member).post(ITEMS, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "numbers here are finite" in response.json()["detail"]
+    assert not FocusItem.objects.exists()
+    # Positive control: a large finite number is read (and refused as a key that is not there).
+    body = '{"title": "T", "milestone": 1e300}'
+    response = as_user(people.member).post(ITEMS, body, content_type="application/json")
+    assert response.status_code == 400 and "milestone" in response.json()
+
+
+def test_a_nul_anywhere_in_the_json_is_a_400_sentence(people: TeamPeople, as_user):
+    # As a focus item's owner it reached a username lookup: PostgreSQL refused it with a 500.
+    for body in [
+        {"title": "T", "owner": "a\x00b"},
+        {"title": "T", "why": ["\x00"]},
+        {"title": "T", "a\x00": 1},
+    ]:
+        response = as_user(people.member).post(ITEMS, body, format="json")
+        assert response.status_code == 400, body
+        assert "NUL character" in response.json()["detail"]
+    assert not FocusItem.objects.exists()
+    # Positive control: the same owner without the NUL gets as far as the serializer.
+    response = as_user(people.member).post(ITEMS, {"title": "T", "owner": "ab"}, format="json")
+    assert response.status_code == 400 and "owner" in response.json()
+
+
 def test_json_just_within_the_depth_limit_is_read(people: TeamPeople, as_user):
     # Positive control: nesting up to the limit reaches the serializer (which refuses a list).
     body = nested(MAX_JSON_DEPTH - 1)
