@@ -22,38 +22,26 @@ class RequestTooLarge(APIException):
     default_code = "request_too_large"
 
 
-def json_depth(value: Any) -> int:
-    """How deeply arrays and objects nest in a parsed JSON value (a loop, not recursion: it
-    runs in time linear in the value's size, whatever its shape)."""
-    deepest = 0
+def json_shape(value: Any) -> tuple[int, bool]:
+    """How deeply arrays and objects nest in a parsed JSON value, and whether a NUL character
+    is in any of its strings, keys included (no text here may hold one, and PostgreSQL
+    refuses it even in a lookup: a username looked up before any field refused it was a
+    500). One loop, not recursion: linear in the value's size, whatever its shape."""
+    deepest, nul = 0, False
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, str):
+            nul = nul or "\x00" in node
+            continue
         if isinstance(node, dict):
+            stack.extend((key, depth) for key in node)
             node = node.values()
         elif not isinstance(node, list):
             continue
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in node)
-    return deepest
-
-
-def has_nul(value: Any) -> bool:
-    """Whether a NUL character is in any string (key or value) of a parsed JSON value: no
-    text here may hold one, and PostgreSQL refuses it even in a lookup (a 500 where a key
-    like a username is looked up before a serializer field would have refused it)."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            if "\x00" in node:
-                return True
-        elif isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+    return deepest, nul
 
 
 def finite_number(text: str) -> float:
@@ -101,8 +89,9 @@ class LimitedJSONParser(JSONParser):
             raise too_deep from None
         except ValueError as exc:
             raise ParseError(f"The body is not valid JSON: {exc}") from exc
-        if json_depth(data) > self.max_depth:
+        depth, nul = json_shape(data)
+        if depth > self.max_depth:
             raise too_deep
-        if has_nul(data):
+        if nul:
             raise ParseError("Text here cannot contain the NUL character (\\u0000).")
         return data

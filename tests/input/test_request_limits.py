@@ -13,7 +13,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from core.limits import MAX_JSON_DEPTH, MAX_REQUEST_BYTES
-from core.parsers import LimitedJSONParser, RequestTooLarge, json_depth
+from core.parsers import LimitedJSONParser, RequestTooLarge, json_shape
 from focusboard.models import FocusItem
 from schedule.ical.read import MAX_ICS_BYTES
 from schedule.models import BusySource
@@ -87,9 +87,11 @@ def test_json_just_within_the_depth_limit_is_read(people: TeamPeople, as_user):
 
 
 def test_depth_ignores_brackets_inside_strings():
-    assert json_depth(json.loads(b'{"a": "[[[[{{{{\\"[["}')) == 1
-    assert json_depth(json.loads(b'[[1], {"b": [2]}]')) == 3
-    assert json_depth(json.loads(b"42")) == 0
+    assert json_shape(json.loads(b'{"a": "[[[[{{{{\\"[["}')) == (1, False)
+    assert json_shape(json.loads(b'[[1], {"b": [2]}]')) == (3, False)
+    assert json_shape(json.loads(b"42")) == (0, False)
+    assert json_shape(json.loads(b'[{"k\\u0000": 1}]')) == (2, True)
+    assert json_shape(json.loads(b'[[["\\u0000"]]]')) == (3, True)
 
 
 def test_a_body_of_escaped_quotes_is_answered_at_once(people: TeamPeople, as_user):
